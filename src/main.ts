@@ -266,7 +266,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     });
     bus = roles;
     // Finishes the batch in hand and acknowledges it, gives partitions back; the rest stays queued.
-    undo('bus', () => roles.stop());
+    // Then, on an egress process, the carrier links unbind while receipts and MO are still recorded,
+    // as in the 'delivery worker' closer below (BusEgressWorker.stop); 'smpp' closes the rest.
+    undo('bus', (graceful) => roles.stop({ unbindLinks: graceful }));
   } else {
     if (config.role !== 'all') throw new ConfigError([`${settingLabel(config, 'role')}: '${config.role}' needs --queue nats://…`]);
     const w = new DeliveryWorker(app.ctx, smpp.egress!, { inFlight: config.deliveryInFlight }, (mo) => app.receiveMo(mo, 'system'));

@@ -71,6 +71,9 @@ export class BusEgressWorker {
    * its own batches, so a code is held neither behind a notice's batch nor behind a commercial one.
    */
   private readonly consumers = new Map<number, PartitionConsumer[]>();
+  /** No message is taken any more (stopSending). */
+  private sendingStopped = false;
+  /** Receipts and MO are refused too (stop): the SMSC delivers them again after the restart. */
   private stopped = false;
   private balancer: NodeJS.Timeout | null = null;
   private balancing: Promise<void> | null = null;
@@ -199,11 +202,11 @@ export class BusEgressWorker {
   }
 
   private async balance(): Promise<void> {
-    if (this.stopped) return;
+    if (this.sendingStopped) return;
     const own = await this.leases.balance(this.member, this.o.partitionCount, Date.now(), this.t.partitionTtlMs, (ps) => Promise.all(ps.map((p) => this.stopPartition(p))).then(() => undefined));
     const want = new Set(own);
     for (const p of [...this.consumers.keys()]) if (!want.has(p)) await this.stopPartition(p);
-    for (const p of own) if (!this.consumers.has(p) && !this.stopped) await this.startPartition(p);
+    for (const p of own) if (!this.consumers.has(p) && !this.sendingStopped) await this.startPartition(p);
   }
 
   private async startPartition(partition: number): Promise<void> {
@@ -331,23 +334,55 @@ export class BusEgressWorker {
   }
 
   /**
-   * Graceful: stop taking messages, finish the batch in hand, flush receipts, give partitions back.
-   * With no link bound, the batch in hand ends at once instead (as DeliveryWorker.stop): what was
-   * not written goes back to the queue and the bus, what was stays claimed (a long message with
-   * acknowledged parts: due again at its lease end, those parts on file).
+   * The first step of a graceful stop: stop taking messages, finish the batch in hand (within
+   * `stopWaitMs`), give the partitions back. With no link bound, the batch in hand ends at once
+   * instead (as DeliveryWorker.stopSending): what was not written goes back to the queue and the
+   * bus, what was stays claimed (a long message with acknowledged parts: due again at its lease end,
+   * those parts on file). Receipts and MO are still taken and recorded until stop(): the carrier
+   * links unbind in between (stop's `unbindLinks`), so those crossing the unbind are recorded and
+   * answered ESME_ROK. The partitions are given back here, before that unbind (up to the response
+   * timeout per link, all at once), so the other egress workers take them over without waiting for
+   * it. Once; later calls wait as the first.
    */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  stopSending(): Promise<void> {
+    this.stoppingSends ??= this.endSending();
+    return this.stoppingSends;
+  }
+
+  private stoppingSends: Promise<void> | null = null;
+
+  private async endSending(): Promise<void> {
+    this.sendingStopped = true;
     if (this.balancer) clearInterval(this.balancer);
     if (this.hours) clearInterval(this.hours);
     this.offRefusal?.();
-    this.wake?.unsubscribe();
-    this.book.stop();
     if (this.egress.bound?.() === false) this.egress.stopSending?.();
     if (this.balancing) await this.balancing.catch(() => undefined);
     for (const p of [...this.consumers.keys()]) await this.stopPartition(p, this.t.stopWaitMs);
-    await within(this.book.settled(), this.t.stopWaitMs);
-    this.stopped = true;
     await this.leases.leave(this.member).catch((e: Error) => this.report('leave', e));
   }
+
+  /**
+   * Graceful: sending first (stopSending, if not called), then, with `unbindLinks`, the egress
+   * closes (its carrier links unbind; Egress.close) while receipts and MO are still recorded: a
+   * deliver_sm crossing the unbind is recorded and answered ESME_ROK, not refused ESME_RX_T_APPN for
+   * the SMSC to deliver again after the restart (the bus counterpart of src/main.ts's 'delivery
+   * worker' closer; docs/SMPP.md, "Unbinds on a link"). Then receipts and MO: early receipts still
+   * waiting for their message are refused (the SMSC delivers them again), those being recorded
+   * finish within `stopWaitMs`, and any later one is refused. Without `unbindLinks` the egress is
+   * left to its owner, which closes it after this (receipts crossing that unbind refused, as before).
+   */
+  async stop(o: { unbindLinks?: boolean } = {}): Promise<void> {
+    this.stopAll ??= (async () => {
+      await this.stopSending();
+      if (o.unbindLinks) await this.egress.close().catch((e: Error) => this.report('unbind', e));
+      this.wake?.unsubscribe();
+      this.book.stop();
+      await within(this.book.settled(), this.t.stopWaitMs);
+      this.stopped = true;
+    })();
+    return this.stopAll;
+  }
+
+  private stopAll: Promise<void> | null = null;
 }

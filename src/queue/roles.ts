@@ -47,8 +47,14 @@ export interface BusRoles {
   bus: Bus;
   relay: OutboxRelay;
   worker: BusEgressWorker | null;
-  /** Graceful: stop relaying and consuming, finish work in hand, close the connection. */
-  stop(): Promise<void>;
+  /**
+   * Graceful: stop relaying and consuming, finish work in hand, close the connection. With
+   * `unbindLinks` (a process stop, src/main.ts) the egress worker closes the egress given to
+   * startBusRoles between its stop of sending and its stop of receipts and MO
+   * (BusEgressWorker.stop): receipts crossing the carrier links' unbind are recorded and answered
+   * ESME_ROK. Without it the egress is left to its owner.
+   */
+  stop(o?: { unbindLinks?: boolean }): Promise<void>;
 }
 
 /** A store that can back the bus pipeline (the PostgreSQL store). */
@@ -171,9 +177,9 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   }
   return {
     bus, relay, worker,
-    async stop() {
+    async stop(so = {}) {
       await relay.stop();
-      if (worker) await worker.stop();
+      if (worker) await worker.stop(so);
       for (const u of unsubs) u();
       await bus.close();
     },
