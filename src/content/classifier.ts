@@ -83,10 +83,17 @@ function bodyBounds(text: string, from = 0, to = text.length): [number, number] 
  * n-grams. Sentence punctuation (，。！？：；【】（）%) and spaces are not fillers: they are evidence.
  */
 let fillerTable: Uint8Array | undefined;
+const KEPT_PUNCTUATION = '，。！？：；【】（）()!?,:;%「」“”"\'';
+/** 1 for the sentence punctuation kept as evidence: not a letter or digit of the body (see `effective`). */
+const PUNCT_KEPT = (() => {
+  const t = new Uint8Array(65536);
+  for (const ch of KEPT_PUNCTUATION) t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
 function fillers(): Uint8Array {
   if (fillerTable) return fillerTable;
   const t = new Uint8Array(65536);
-  const keep = new Set(Array.from('，。！？：；【】（）()!?,:;%「」“”"\'', (c) => c.charCodeAt(0)));
+  const keep = new Set(Array.from(KEPT_PUNCTUATION, (c) => c.charCodeAt(0)));
   for (let c = 0; c < 65536; c++) {
     if (c >= 0xd800 && c <= 0xdfff) t[c] = 1; // emoji and other astral symbols
     else if (!keep.has(c) && /^[\p{P}\p{S}]$/u.test(String.fromCharCode(c))) t[c] = 1;
@@ -109,6 +116,15 @@ const KEPT_BETWEEN_ALNUM = (() => {
 })();
 const isAsciiAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 
+/**
+ * A run of one character is read up to its {@link MAX_RUN}rd repetition (digits, which the fold makes `0`,
+ * excepted: a code's length is evidence). Counted in full, every repetition added its 1-, 2- and 3-gram
+ * weights again, so a test text of one repeated character (`【示例】测测测…`, 40 of them) scored 0.999 and
+ * one of a character with a negative weight 0.00, whatever the rest said (docs/CONTENT.md, "Repeated and
+ * single characters").
+ */
+const MAX_RUN = 3;
+
 // Scratch buffers for the effective character sequence (the classifier is synchronous, never re-entered).
 let scratchCodes = new Uint16Array(512);
 let scratchPos = new Int32Array(512);
@@ -116,7 +132,9 @@ let scratchPos = new Int32Array(512);
 /**
  * The characters the classifier reads, in order: the body (signature removed), folded, without drops
  * and spaces, and without fillers unless a URL or decimal mark sits between two ASCII letters or digits (`3.5`, `a.cn`,
- * `3-2-118` keep theirs). Fills the scratch buffers; returns the count.
+ * `3-2-118` keep theirs), runs of one character cut at {@link MAX_RUN}. Fills the scratch buffers; returns
+ * the count, 0 for a body of one letter or digit (kept punctuation aside, so `惠！` too): its own weight alone decided it (`惠` 0.534, `送` 0.552, `折`
+ * 0.634 over the threshold, from the offers that trained them), and one character is no message's evidence.
  */
 function effective(text: string, from = 0, to = text.length): number {
   const fold = classifierFoldTable();
@@ -128,6 +146,8 @@ function effective(text: string, from = 0, to = text.length): number {
   }
   let n = 0;
   let prev = EDGE;
+  let run = 0;
+  let letters = 0;
   for (let i = start; i < end; i++) {
     const c = fold[text.charCodeAt(i)];
     if (c === DROP || c === 0x20) continue;
@@ -138,12 +158,16 @@ function effective(text: string, from = 0, to = text.length): number {
       const next = j < end ? fold[text.charCodeAt(j)] : EDGE;
       if (!(c < 0x80 && KEPT_BETWEEN_ALNUM[c] && isAsciiAlnum(prev) && isAsciiAlnum(next))) continue;
     }
+    run = c === prev ? run + 1 : 1;
+    if (run > MAX_RUN && c !== 0x30) continue;
     scratchCodes[n] = c;
     scratchPos[n] = i;
     n++;
     prev = c;
+    if (!fill[c] && !PUNCT_KEPT[c]) letters++;
   }
-  return n;
+  // One letter or digit alone (with or without `！`) is no evidence either way: an empty body (the intercept).
+  return letters <= 1 ? 0 : n;
 }
 
 /**
