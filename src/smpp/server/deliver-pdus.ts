@@ -55,7 +55,10 @@ export function receiptPdu(r: ReceiptInput): SmPdu {
     source_addr: internationalAddr(r.to),
     destination_addr: r.from,
     esm_class: EsmClass.DELIVERY_RECEIPT,
-    data_coding: DataCoding.DEFAULT,
+    // Latin-1, not the default alphabet: the body's `id:` is the message id, whose `_` is `§` to an
+    // ESME that reads data_coding 0 as GSM 03.38 (the Node `smpp` package does), and would no longer
+    // match the submit_sm_resp's message_id; an ESME that reads the octets as ASCII reads the same.
+    data_coding: DataCoding.LATIN1,
     short_message: Buffer.from(body, 'latin1'),
     tlvs: [tlvCString(Tag.receipted_message_id, r.messageId), tlvU8(Tag.message_state, r.state)],
   });

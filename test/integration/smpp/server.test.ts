@@ -416,17 +416,23 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
-  test('a receipt\'s text: is the first 20 characters (an emoji one of them, never half), read alike as GSM 03.38 and ASCII', async () => {
+  test('a receipt goes as Latin-1 (its id: as submit_sm_resp gave it, whatever the ESME reads by); its text: the first 20 characters (an emoji one of them, never half), read alike as GSM 03.38 and ASCII', async () => {
     const got: SmPdu[] = [];
     const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
     const id = ((await e.request(sm('hello', { registered_delivery: 1 }))) as { message_id: string }).message_id;
     const t = Date.now();
     app.events.emit('messageStatus', { id, contentProviderId: 'cp_1', status: 'delivered', at: t, from: '10690001', to: '13800138000', submittedAt: t - 1000, registeredDelivery: true, text: `Hi@${'x'.repeat(16)}😀 and more` });
     const d = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === id));
-    assert.equal(d.data_coding, DataCoding.DEFAULT);
-    // as smsguard's client reads it (data_coding 0: GSM 03.38) and as an ASCII reader does
-    assert.equal(parseDlrText(decodeText(d.short_message, d.data_coding))!.text, `Hi?${'x'.repeat(16)}?`);
-    assert.equal(parseDlrText(d.short_message.toString('latin1'))!.text, `Hi?${'x'.repeat(16)}?`);
+    // Latin-1: an ESME reading by data_coding and one reading ASCII octets read the same body, the
+    // message id's `_` included (as data_coding 0 it read `§` to a GSM 03.38 reader: the Node smpp package)
+    assert.equal(d.data_coding, DataCoding.LATIN1);
+    assert.match(id, /_/);
+    for (const body of [decodeText(d.short_message, d.data_coding), d.short_message.toString('latin1')]) {
+      assert.equal(parseDlrText(body)!.text, `Hi?${'x'.repeat(16)}?`);
+      assert.equal(parseDlrText(body)!.id, id);
+    }
+    // and the text: field still reads alike to an ESME that takes every receipt as GSM 03.38
+    assert.equal(parseDlrText(decodeText(d.short_message, DataCoding.DEFAULT))!.text, `Hi?${'x'.repeat(16)}?`);
     await e.close();
   });
 

@@ -16,7 +16,7 @@ test('a receipt carries the first 20 characters of the text, anything that reads
   assert.equal(textOf('【示例】您的订单已发货，请注意查收。'), '?'.repeat(18));
   assert.equal(textOf('【示例】您的订单已发货，快递单号SF123，请注意查收。'), `${'?'.repeat(16)}SF12`);
   assert.equal(textOf('Code 123456, valid 5 minutes'), 'Code 123456, valid 5');
-  // $ @ _ ~ read as ¤ ¡ § ü in GSM 03.38, which receipts (data_coding 0) are read as
+  // $ @ _ ~ read as ¤ ¡ § ü in GSM 03.38, which an ESME may read any receipt as (ours go as data_coding 3)
   assert.equal(textOf('a\tb\u007fc~ d@e_f$g'), 'a?b?c? d?e?f?g');
   assert.equal(textOf(''), '');
 });
@@ -37,7 +37,7 @@ test('property: the receipt text is the first 20 code points, each unlike in GSM
     const pdu = receiptPdu({ ...base, text: s });
     const body = (pdu.short_message as Buffer).toString('latin1');
     assert.ok(body.endsWith(`text:${want(s)}`), `${JSON.stringify(body)} should end with text:${JSON.stringify(want(s))}`);
-    // the octets read the same as GSM 03.38 (data_coding 0) as they do as ASCII
+    // the octets read the same as GSM 03.38 as they do as ASCII (for an ESME that ignores data_coding 3)
     const field = (pdu.short_message as Buffer).subarray(body.lastIndexOf('text:') + 5);
     assert.equal(decodeGsm7(field), field.toString('latin1'));
   }));
