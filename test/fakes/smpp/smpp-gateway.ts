@@ -15,6 +15,7 @@ import { resolveProfile } from '../../../src/profiles/index.js';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppSimulatorServer } from '../../../src/smpp/simulator/index.js';
 import { SmppUpstream, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
+import type { SessionOptions } from '../../../src/smpp/session/session.js';
 import { validCreditCode, NOON_SHANGHAI } from '../../helpers/gateway.js';
 
 export interface SmppGateway {
@@ -40,8 +41,9 @@ export const ADMIN = { role: 'admin' as const, actorId: 'admin' };
 /**
  * `holdMs`: the simulator holds each message that long before delivering it (SimulatorOptions.holdMs).
  * `linkThroughput`: the upstream link's cap (messages a second), as a carrier caps a bind.
+ * `session`: the SMPP server's session options (its enquire_link interval, windows, timeouts).
  */
-export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number; defaultCategory?: string; holdMs?: number; linkThroughput?: number } = {}): Promise<SmppGateway> {
+export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number; defaultCategory?: string; holdMs?: number; linkThroughput?: number; session?: Partial<SessionOptions> } = {}): Promise<SmppGateway> {
   const store = new SqliteStore(opts.db ?? ':memory:');
   const clock = opts.realClock ? new SystemClock() : new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
@@ -73,7 +75,7 @@ export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string
   const password = 'pw123';
   await creds.create(ADMIN, cp.id, { systemId, password, throughput: opts.throughput, defaultCategory: opts.defaultCategory });
   // the messages' clock as src/smpp/compose.ts gives it (the sessions keep the real one)
-  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, messageNow: () => clock.now() });
+  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, messageNow: () => clock.now(), ...(opts.session ? { session: opts.session } : {}) });
   const port = await server.listen(0, '127.0.0.1');
   return {
     store, app, sim, simServer, upstream, worker, server, port, cpId: cp.id, apiKey: cp.apiKey, systemId, password,

@@ -1,0 +1,200 @@
+/**
+ * Interop with the Node `smpp` package (0.5.x), the SMPP client most Node content providers bind
+ * with, written by nobody here: it binds transceiver to smsguard's SMPP server, submits Chinese text
+ * (it picks UCS-2 itself), a long message in UDH parts and a refused one, receives its receipts and
+ * an MO as deliver_sm, answers our enquire_link itself and unbinds. The package keeps no window of
+ * its own (issue 4): a burst of submits written without waiting must each get exactly one answer, and
+ * everything answered ESME_ROK must reach the SMSC once.
+ *
+ * The vendor TLVs (docs/SMPP.md) are declared to the package the way its users would:
+ * `smpp.addTLV('smsguard_message_type', { id: 0x1400, type: smpp.types.tlv.cstring })`.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
+import { waitFor } from '../../helpers/wait.js';
+
+/** The few parts of the untyped package this test uses. */
+interface NodeSmppPdu {
+  command: string;
+  command_status: number;
+  sequence_number: number;
+  message_id?: string;
+  esm_class?: number;
+  source_addr?: string;
+  destination_addr?: string;
+  short_message?: { message: string | Buffer; udh?: Buffer[] };
+  receipted_message_id?: string;
+  response(o?: Record<string, unknown>): NodeSmppPdu;
+}
+interface NodeSmppSession {
+  on(event: string, cb: (pdu: NodeSmppPdu) => void): void;
+  once(event: string, cb: (x: unknown) => void): void;
+  send(pdu: NodeSmppPdu): boolean;
+  bind_transceiver(o: Record<string, unknown>, cb: (pdu: NodeSmppPdu) => void): void;
+  submit_sm(o: Record<string, unknown>, cb: (pdu: NodeSmppPdu) => void): void;
+  unbind(cb: (pdu: NodeSmppPdu) => void): void;
+  close(): void;
+}
+interface NodeSmpp {
+  connect(o: { url: string; auto_enquire_link_period?: number }, onConnect?: () => void): NodeSmppSession;
+  addTLV(tag: string, o: { id: number; type: unknown }): void;
+  types: { tlv: { cstring: unknown } };
+}
+
+const smpp = createRequire(import.meta.url)('smpp') as NodeSmpp;
+smpp.addTLV('smsguard_message_type', { id: 0x1400, type: smpp.types.tlv.cstring });
+
+/** Binds the package's client transceiver; answers deliver_sm and our enquire_link as its users must. */
+async function bind(g: SmppGateway): Promise<{ s: NodeSmppSession; delivers: NodeSmppPdu[]; enquiresAnswered: () => number }> {
+  const delivers: NodeSmppPdu[] = [];
+  let enquires = 0;
+  const s = await new Promise<NodeSmppSession>((res, rej) => {
+    const x = smpp.connect({ url: `smpp://127.0.0.1:${g.port}` }, () => res(x));
+    x.once('error', rej);
+  });
+  s.on('deliver_sm', (pdu) => {
+    delivers.push(pdu);
+    s.send(pdu.response());
+  });
+  s.on('enquire_link', (pdu) => {
+    enquires++;
+    s.send(pdu.response());
+  });
+  const r = await new Promise<NodeSmppPdu>((res) => s.bind_transceiver({ system_id: g.systemId, password: g.password }, res));
+  assert.equal(r.command_status, 0, `bind_transceiver answered 0x${r.command_status.toString(16)}`);
+  return { s, delivers, enquiresAnswered: () => enquires };
+}
+
+function submit(s: NodeSmppSession, o: Record<string, unknown>): Promise<NodeSmppPdu> {
+  return new Promise((res) => s.submit_sm({ source_addr: '10690001', registered_delivery: 1, smsguard_message_type: 'verification', ...o }, res));
+}
+
+const textOf = (p: NodeSmppPdu) => String(p.short_message?.message ?? '');
+
+describe('interop with the Node smpp package (0.5.x) as a content provider\'s ESME', () => {
+  let g: SmppGateway;
+  before(async () => {
+    g = await startSmppGateway();
+  });
+  after(async () => {
+    await g.close();
+  });
+
+  test('Chinese submits (the package picks UCS-2) are decided, reach the SMSC as written, and their receipts come back', async () => {
+    const { s, delivers } = await bind(g);
+    try {
+      const text = '【示例】您的验证码是482915，5分钟内有效。';
+      const r = await submit(s, { destination_addr: '13800138000', short_message: text });
+      assert.equal(r.command_status, 0);
+      assert.match(r.message_id ?? '', /\S/);
+      await waitFor(() => g.sim.outbox().find((d) => d.text === text));
+      const dlr = await waitFor(() => delivers.find((d) => d.receipted_message_id === r.message_id));
+      assert.equal((dlr.esm_class ?? 0) & 0x3c, 0x04, 'a delivery receipt (esm_class 0x04)');
+      assert.match(textOf(dlr), new RegExp(`^id:${r.message_id} .*stat:DELIVRD`));
+    } finally {
+      await new Promise((res) => s.unbind(res));
+      s.close();
+    }
+  });
+
+  test('a refusal reaches the package as the table\'s command_status (no signature → 0x406), and nothing is sent', async () => {
+    const { s } = await bind(g);
+    try {
+      const before = g.sim.outbox().length;
+      const r = await submit(s, { destination_addr: '13900139000', short_message: '您的验证码是654321' });
+      assert.equal(r.command_status, 0x406);
+      await g.worker.drain();
+      assert.equal(g.sim.outbox().length, before);
+    } finally {
+      await new Promise((res) => s.unbind(res));
+      s.close();
+    }
+  });
+
+  test('a long message in the package\'s UDH form ({udh, message}) is put together and decided whole', async () => {
+    const { s } = await bind(g);
+    try {
+      const parts = ['【示例】您的订单已发货，' + '物流信息更新。'.repeat(8), '请留意查收，如有疑问请联系客服。'];
+      const whole = parts.join('');
+      const resps: NodeSmppPdu[] = [];
+      for (let k = 1; k <= 2; k++) {
+        resps.push(await submit(s, { destination_addr: '13800138010', smsguard_message_type: 'notification', short_message: { udh: Buffer.from([0x05, 0x00, 0x03, 0x2a, 2, k]), message: parts[k - 1] } }));
+      }
+      assert.deepEqual(resps.map((r) => r.command_status), [0, 0]);
+      await waitFor(() => g.sim.outbox().find((d) => d.text === whole));
+      assert.equal(g.sim.outbox().filter((d) => d.to.endsWith('13800138010')).length, 1);
+    } finally {
+      await new Promise((res) => s.unbind(res));
+      s.close();
+    }
+  });
+
+  test('an MO at the carrier reaches the package as deliver_sm in its own text', async () => {
+    const { s, delivers } = await bind(g);
+    try {
+      g.sim.injectMo({ from: '+8613700137000', to: '10690001', text: '收到，谢谢' });
+      const mo = await waitFor(() => delivers.find((d) => textOf(d) === '收到，谢谢'));
+      assert.equal((mo.esm_class ?? 0) & 0x3c, 0, 'an MO, not a receipt');
+      assert.equal(mo.destination_addr, '10690001');
+      assert.match(mo.source_addr ?? '', /13700137000$/);
+    } finally {
+      await new Promise((res) => s.unbind(res));
+      s.close();
+    }
+  });
+
+  test('a burst of 300 submits written without waiting (the package has no window): each answered once, the accepted ones sent once', async () => {
+    const { s } = await bind(g);
+    try {
+      const n = 300;
+      const answers = new Map<number, NodeSmppPdu[]>();
+      s.on('submit_sm_resp', (p) => answers.set(p.sequence_number, [...(answers.get(p.sequence_number) ?? []), p]));
+      const texts: string[] = [];
+      const all = [];
+      for (let i = 0; i < n; i++) {
+        const text = `【示例】您的验证码是${String(100000 + i)}，5分钟内有效。`;
+        texts.push(text);
+        all.push(submit(s, { destination_addr: `1380020${String(i).padStart(4, '0')}`, short_message: text }));
+      }
+      const resps = await Promise.all(all);
+      assert.equal(answers.size, n, 'one answer per request');
+      assert.ok([...answers.values()].every((a) => a.length === 1), 'no request answered twice');
+      // past the window (100) the server may throttle; whatever it accepted is sent, exactly once
+      assert.ok(resps.every((r) => r.command_status === 0 || r.command_status === 0x58), resps.map((r) => r.command_status).join(','));
+      const accepted = resps.map((r, i) => (r.command_status === 0 ? texts[i] : null)).filter((t): t is string => t !== null);
+      assert.ok(accepted.length >= 100, `${accepted.length} accepted`);
+      await waitFor(() => accepted.every((t) => g.sim.outbox().some((d) => d.text === t)) || undefined, 20_000);
+      const sent = g.sim.outbox().map((d) => d.text);
+      for (const t of texts) assert.equal(sent.filter((x) => x === t).length, accepted.includes(t) ? 1 : 0, t);
+    } finally {
+      await new Promise((res) => s.unbind(res));
+      s.close();
+    }
+  });
+
+  test('our enquire_link reaches the package, its user answers it, and the bind outlives the idle timeout', async () => {
+    // enquire_link after 150 ms of quiet, closed after 600 ms with no word from the ESME: only the
+    // package's answers keep the bind up through 1.5 s of quiet
+    const gw = await startSmppGateway({ session: { enquireLinkIntervalMs: 150, idleTimeoutMs: 600 } });
+    try {
+      const { s, enquiresAnswered } = await bind(gw);
+      let closed = false;
+      s.on('close', () => (closed = true));
+      try {
+        await new Promise((r) => setTimeout(r, 1500));
+        assert.ok(enquiresAnswered() >= 3, `${enquiresAnswered()} enquire_link answered`);
+        assert.equal(closed, false);
+        const r = await submit(s, { destination_addr: '13800138020', short_message: '【示例】您的验证码是111111，5分钟内有效。' });
+        assert.equal(r.command_status, 0);
+      } finally {
+        const u = await new Promise<NodeSmppPdu>((res) => s.unbind(res));
+        assert.equal(u.command_status, 0);
+        s.close();
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+});
