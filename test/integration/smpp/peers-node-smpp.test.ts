@@ -131,6 +131,19 @@ describe('interop with the Node smpp package (0.5.x) as a content provider\'s ES
     }
   });
 
+  test('a long message in message_payload (the package codes it as it codes short_message) is decided whole', async () => {
+    const { s } = await bind(g);
+    try {
+      const whole = '【示例】您的账单已生成，' + '本期应还金额请于到期日前还款。'.repeat(6);
+      const r = await submit(s, { destination_addr: '13800138011', smsguard_message_type: 'notification', message_payload: whole });
+      assert.equal(r.command_status, 0);
+      await waitFor(() => g.sim.outbox().find((d) => d.text === whole));
+    } finally {
+      await new Promise((res) => s.unbind(res));
+      s.close();
+    }
+  });
+
   test('an MO at the carrier reaches the package as deliver_sm in its own text', async () => {
     const { s, delivers } = await bind(g);
     try {
