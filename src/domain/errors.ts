@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'not_found',
+  // an API path asked with a method it does not take (HTTP only: 405 with `Allow`)
+  'method_not_allowed',
   'conflict',
   // safe retries (Idempotency-Key, src/app/idempotency.ts): API hygiene, no regulation article
   'idempotency_key_reused',

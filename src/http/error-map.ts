@@ -10,6 +10,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   idempotency_key_reused: 422,
   idempotency_key_in_flight: 409,

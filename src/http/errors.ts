@@ -145,15 +145,24 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
     if (known) for (const m of methods) known.methods.add(m);
     else routes.push({ pattern, methods: new Set(methods) });
   });
-  const otherMethods = (method: string, path: string): string | undefined => {
+  /** The methods the API's routes take at `path` (HEAD with GET, as the router answers it), sorted; none: no such path. */
+  const methodsAt = (path: string): string[] => {
     const taken = new Set<string>();
     for (const r of routes) if (r.pattern.test(path)) for (const m of r.methods) taken.add(m);
-    if (!taken.size || taken.has(method)) return undefined;
-    return `${path} takes ${[...taken].sort().join(', ')}`;
+    if (taken.has('GET')) taken.add('HEAD');
+    return [...taken].sort();
   };
   f.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
-    const hint = notFoundHint?.(req.method, path) ?? otherMethods(req.method, path);
+    const hint = notFoundHint?.(req.method, path);
+    const taken = hint ? [] : methodsAt(path);
+    // A path that exists under other methods: 405 with the Allow header HTTP asks of it (RFC 9110
+    // §15.5.6), so a client or proxy tells a wrong method from a wrong path (a 404 until 2026-12-07).
+    // An OPTIONS preflight gets it too: the API answers no cross-origin requests (README).
+    if (taken.length && !taken.includes(req.method)) {
+      reply.header('allow', taken.join(', '));
+      return reply.code(405).send({ error: { code: 'method_not_allowed', message: `${req.method} ${path}: ${path} takes ${taken.filter((m) => m !== 'HEAD').join(', ')}` } satisfies ErrorBody });
+    }
     return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${path}${hint ? `: ${hint}` : ''}` } satisfies ErrorBody });
   });
 }

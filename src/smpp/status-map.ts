@@ -13,6 +13,9 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   unauthorized: CommandStatus.ESME_RINVPASWD,
   forbidden: 0x400,
   not_found: 0x401,
+  // HTTP only (a request's method): never answered on SMPP; should it be, SMPP's own word for an
+  // operation not offered (vendor statuses are one code each)
+  method_not_allowed: CommandStatus.ESME_RINVCMDID,
   conflict: 0x402,
   // HTTP only (the Idempotency-Key header): never answered on SMPP today. Should it be, each says
   // what its HTTP answer says: another request under a used key never goes (the generic refusal);

@@ -15,6 +15,7 @@ const LABELS: Readonly<Record<ErrorCode, Said>> = {
   unauthorized: ['未登录或令牌无效', 'not signed in'],
   forbidden: ['本身份无权操作', 'not allowed for this role'],
   not_found: ['不存在', 'not found'],
+  method_not_allowed: ['该地址不接受此请求方法', 'this address does not take that method'],
   conflict: ['与当前状态不符', "does not fit the current state"],
   idempotency_key_reused: ['幂等键已用于另一请求', 'idempotency key used for another request'],
   idempotency_key_in_flight: ['同一幂等键的请求正在处理', 'a request with this idempotency key is in progress'],

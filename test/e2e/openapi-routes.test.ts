@@ -418,14 +418,24 @@ test('the answer checker (SMSGUARD_TEST_CHECK_ANSWERS=1 for every test gateway) 
   }
 });
 
-test('a path that exists, asked with a method it does not take, says which it takes (404 not_found, the code unchanged)', async () => {
-  // Before: `no route PUT /v1/messages`, as for a mistyped path, leaving the caller to doubt the path.
-  const ask = async (method: 'PUT' | 'POST' | 'GET', url: string) => http.inject({ method, url, headers: g.admin });
+test('a path that exists, asked with a method it does not take: 405 method_not_allowed with Allow, saying which it takes', async () => {
+  // Before: `no route PUT /v1/messages`, as for a mistyped path, leaving the caller to doubt the path;
+  // then a 404 naming the methods, which a client or proxy could not tell from a wrong path.
+  const ask = async (method: 'PUT' | 'POST' | 'GET' | 'OPTIONS', url: string) => http.inject({ method, url, headers: g.admin });
   const put = await ask('PUT', '/v1/messages');
-  assert.equal(put.statusCode, 404);
-  assert.deepEqual(put.json().error, { code: 'not_found', message: 'no route PUT /v1/messages: /v1/messages takes GET, POST' });
-  assert.equal((await ask('POST', '/v1/messages/msg_x')).json().error.message, 'no route POST /v1/messages/msg_x: /v1/messages/msg_x takes DELETE, GET, PATCH');
-  assert.equal((await ask('GET', '/v1/nothing')).json().error.message, 'no route GET /v1/nothing');
+  assert.equal(put.statusCode, 405);
+  assert.equal(put.headers.allow, 'GET, HEAD, POST');
+  assert.deepEqual(put.json().error, { code: 'method_not_allowed', message: 'PUT /v1/messages: /v1/messages takes GET, POST' });
+  const post = await ask('POST', '/v1/messages/msg_x');
+  assert.equal(post.headers.allow, 'DELETE, GET, HEAD, PATCH');
+  assert.equal(post.json().error.message, 'POST /v1/messages/msg_x: /v1/messages/msg_x takes DELETE, GET, PATCH');
+  // a browser's CORS preflight: no cross-origin answer, the methods said
+  const pre = await http.inject({ method: 'OPTIONS', url: '/v1/messages', headers: { origin: 'http://example.com', 'access-control-request-method': 'POST' } });
+  assert.equal(pre.statusCode, 405);
+  assert.equal(pre.headers['access-control-allow-origin'], undefined);
+  const none = await ask('GET', '/v1/nothing');
+  assert.equal(none.statusCode, 404);
+  assert.equal(none.json().error.message, 'no route GET /v1/nothing');
   // every documented path, asked with a method the document gives it none of
   const wrong: string[] = [];
   for (const [path, ops] of Object.entries(spec.paths)) {
@@ -433,7 +443,7 @@ test('a path that exists, asked with a method it does not take, says which it ta
     if (!method || !path.startsWith('/v1/')) continue;
     const url = path.replace(/\{[^}]+\}/g, 'x1');
     const r = await http.inject({ method: method.toUpperCase() as 'GET', url, headers: g.admin });
-    if (r.statusCode !== 404 || !r.json().error.message.startsWith(`no route ${method.toUpperCase()} ${url}: ${url} takes `)) wrong.push(`${method.toUpperCase()} ${url}: ${r.statusCode} ${r.body.slice(0, 160)}`);
+    if (r.statusCode !== 405 || !r.json().error.message.startsWith(`${method.toUpperCase()} ${url}: ${url} takes `) || !r.headers.allow) wrong.push(`${method.toUpperCase()} ${url}: ${r.statusCode} ${r.body.slice(0, 160)}`);
   }
   assert.deepEqual(wrong, []);
 });
