@@ -262,6 +262,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     if (!isBusStore(store)) throw new ConfigError([`${settingLabel(config, 'queue')}: needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file`]);
     const roles = await startBusRoles(app, store, smpp.egress, {
       role: config.role, url: config.queue, links: smpp.egress, prefix: config.queuePrefix, partitions: config.queuePartitions,
+      owner: store instanceof PostgresStore ? await store.busDeployment() : undefined,
       timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
     });
     bus = roles;

@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app/app.js';
 import type { Egress } from '../ports/egress.js';
-import { openBus, type Bus } from './nats.js';
+import { openBus, type Bus, type BusOwner } from './nats.js';
 import { OutboxRelay } from './relay.js';
 import { BusEgressWorker } from './egress-worker.js';
 import { queueNames } from './subjects.js';
@@ -41,6 +41,8 @@ export interface BusRolesOptions {
    * listing from any process (link-control.ts); absent (an egress without named links): it answers none.
    */
   links?: LinkHolder | null;
+  /** This deployment (a gateway process always gives it): the bus's stream is refused if another declared it (nats.ts). */
+  owner?: BusOwner;
 }
 
 export interface BusRoles {
@@ -71,7 +73,7 @@ export function isBusStore(s: unknown): s is BusStore {
 export async function startBusRoles(app: App, store: BusStore, egress: Egress | null, o: BusRolesOptions): Promise<BusRoles> {
   const t: QueueTimings = { ...DEFAULT_TIMINGS, ...o.timings };
   const partitions = o.partitions ?? 16;
-  const bus = await openBus({ url: o.url, names: queueNames(o.prefix), partitions, ackWaitMs: t.ackWaitMs, name: `smsguard-${o.role}-${process.pid}` });
+  const bus = await openBus({ url: o.url, names: queueNames(o.prefix), partitions, ackWaitMs: t.ackWaitMs, name: `smsguard-${o.role}-${process.pid}`, owner: o.owner });
   const relay = new OutboxRelay(app.ctx, store.outbox, bus, t, store.partitions);
   relay.start();
   let worker: BusEgressWorker | null = null;

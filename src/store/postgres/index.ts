@@ -3,6 +3,7 @@
  * contract as the SQLite store (test/contract runs one suite against both). Open with
  * `PostgresStore.open({url, schema?})`, which applies pending migrations first.
  */
+import { randomBytes } from 'node:crypto';
 import { createPool, migrate, queries, refuseNewerSchema, type PgOptions, type Pool } from './db.js';
 import { PgRecordsWriter } from './records-writer.js';
 import { PgDirectory } from './directory.js';
@@ -28,6 +29,9 @@ import { PgWebSessions } from './web-sessions.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
+
+/** The `settings` key of the deployment's id on the bus (PostgresStore.busDeployment). */
+export const BUS_DEPLOYMENT_SETTING = 'bus_deployment';
 
 export class PostgresStore implements Store {
   readonly directory: PgDirectory;
@@ -122,6 +126,21 @@ export class PostgresStore implements Store {
     // rarely have to create one (creation briefly locks the parent table).
     await store.writer.ensurePartitions([Date.now(), Date.now() + 31 * 86_400_000]);
     return store;
+  }
+
+  /**
+   * This deployment's identity on the NATS bus (`--queue`): an id drawn once per schema and kept in
+   * `settings` (the first process to ask draws it, every later one reads it), and where it lives
+   * (database/schema) for the operator. The bus's stream carries it, so a second deployment given
+   * the same `--queue-prefix` is refused at start instead of consuming this one's messages
+   * (src/queue/nats.ts, docs/SCALING.md "Running it").
+   */
+  async busDeployment(): Promise<{ deployment: string; where: string }> {
+    const Q = queries('settings', ['get', 'claim', 'where'] as const);
+    await this.pool.query(Q.claim, [BUS_DEPLOYMENT_SETTING, randomBytes(8).toString('hex')]);
+    const id = (await this.pool.query<{ value: string }>(Q.get, [BUS_DEPLOYMENT_SETTING])).rows[0]!.value;
+    const w = (await this.pool.query<{ database: string; schema: string | null }>(Q.where)).rows[0]!;
+    return { deployment: id, where: `${w.database}/${w.schema ?? 'public'}` };
   }
 
   async ping(): Promise<void> {
