@@ -6,15 +6,15 @@
  */
 export const ENV_ONLY_SETTINGS: Readonly<Record<string, string>> = {
   dbPoolSize: 'PostgreSQL connections per process, 1-200 (default 10)',
-  queuePartitions: 'recipient partitions on the bus, 1-1024 (default 16; fix it before the first start, it routes numbers)',
+  queuePartitions: 'recipient partitions on the bus, 1-1024 (default 16; fix it before the first start, it routes numbers: a process given another count than its deployment\'s bus is refused)',
   queueLeaseMs: 'egress lease on a claimed message, ms, 500 to a day (default 60000)',
   queueGraceMs: 'a handed-over message not yet done is handed over again after this long, ms (default 30000)',
   queueAckWaitMs: 'JetStream redelivery of an unacknowledged message, ms (default 30000)',
   profileOverrides: 'JSON object of profile parameters, e.g. {"maxLength":300} (checked against the profile)',
   smppDeliveryMaxAgeHours: 'receipts/MO an ESME has not taken are dropped after this many hours, at most 8760 (default 72)',
   reportPort: 'the report port where 举报 SMS open complaints, 3-21 digits (default 12321)',
-  recordsSigningKey: 'Ed25519 key signing the records\' heads: PEM, base64 DER or file:PATH (default: records-signing.key beside the database)',
-  recordsTrustedKeys: 'public keys of retired head-signing keys, or file:PATH (default: records-trusted-keys beside the database)',
+  recordsSigningKey: 'Ed25519 key signing the records\' heads: PEM, base64 DER or file:PATH (default: records-signing.key beside the SQLite file; on PostgreSQL ./var/records-signing.key of the working directory)',
+  recordsTrustedKeys: 'public keys of retired head-signing keys, or file:PATH (default: records-trusted-keys beside the signing key\'s default)',
   // Tuning and benchmark settings (the SQLite store's SqliteTuning and the worker threads' boot):
   // the defaults are what the gateway is measured and meant to run with (docs/PERFORMANCE.md).
   sqliteSync: 'tuning/benchmark: SQLite PRAGMA synchronous, OFF|NORMAL|FULL|EXTRA (default NORMAL; OFF can lose commits in a crash)',
