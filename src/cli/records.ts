@@ -140,7 +140,12 @@ export function startRecords(app: App, config: Config, log: { info(o: object, m:
     onSkip: (why) => log.warn({ purge: 'skipped', clock: 'simulated' }, why),
   });
   job.start();
-  const publish = () => void svc.publishHeads().catch((e: Error) => log.error({ err: e.message }, 'records head publication failed'));
+  // A publication or linking run still out when the records are stopped (a start refused after this,
+  // a shutdown) fails on the closed store: that is the stop, not a fault, and logs nothing.
+  let stopped = false;
+  const publish = () => void svc.publishHeads().catch((e: Error) => {
+    if (!stopped) log.error({ err: e.message }, 'records head publication failed');
+  });
   const timer = setInterval(publish, 3_600_000);
   timer.unref();
   publish();
@@ -152,13 +157,16 @@ export function startRecords(app: App, config: Config, log: { info(o: object, m:
   const linker = archive.link ? setInterval(() => {
     if (linking) return;
     linking = true;
-    archive.link!({ wait: false }).catch((e: Error) => log.error({ err: e.message }, 'records chain linking failed')).finally(() => { linking = false; });
+    archive.link!({ wait: false }).catch((e: Error) => {
+      if (!stopped) log.error({ err: e.message }, 'records chain linking failed');
+    }).finally(() => { linking = false; });
   }, 5_000) : null;
   linker?.unref();
   return {
     line: `  records       signing key ${note}\n                ${simulatedClock ? 'daily purge off (simulated clock; smsguard records purge runs on the real clock)' : `daily purge past ${app.profile.params.retentionMonths.value} months`}; heads: GET /v1/records/heads${linker ? '; chains linked every 5 s' : ''}`,
     retention: job,
     stop() {
+      stopped = true;
       job.stop();
       clearInterval(timer);
       if (linker) clearInterval(linker);
