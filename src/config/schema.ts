@@ -83,11 +83,15 @@ export const ConfigSchema = z.object({
   /** PostgreSQL pool size per process. */
   dbPoolSize: int(1, 200).default(10),
   /** nats://host:port: split ingress and egress over NATS JetStream (needs the PostgreSQL store). */
-  queue: z.string().regex(/^nats:\/\//).optional(),
+  queue: z.string().superRefine((v, ctx) => {
+    if (!/^nats:\/\//.test(v)) ctx.addIssue({ code: 'custom', message: 'not a NATS URL: nats://host:port, or several comma-separated' }); // the value unsaid: it may carry a password
+  }).optional(),
   /** Which pieces this process runs: ingress (HTTP/SMPP doors), egress (upstream), or all. */
   role: z.enum(['ingress', 'egress', 'all']).default('all'),
   /** Subject and stream prefix on the bus (several gateways can share one NATS). */
-  queuePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('smsguard'),
+  queuePrefix: z.string().superRefine((v, ctx) => {
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(v)) ctx.addIssue({ code: 'custom', message: `1 to 32 letters, digits, _ and -: ${JSON.stringify(v)}` });
+  }).default('smsguard'),
   /** Recipient partitions (subjects); fix before first start: changing it re-routes numbers. */
   queuePartitions: int(1, 1024).default(16),
   /** Egress lease on a claimed message, ms (longer than the slowest upstream submit). */
