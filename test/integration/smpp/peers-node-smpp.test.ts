@@ -12,7 +12,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
+import { ADMIN, startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** The few parts of the untyped package this test uses. */
@@ -208,6 +208,84 @@ describe('interop with the Node smpp package (0.5.x) as a content provider\'s ES
       }
     } finally {
       await gw.close();
+    }
+  });
+});
+
+interface NodeSmppServer {
+  listen(port: number, host: string, cb: () => void): void;
+  address(): { port: number };
+  close(cb?: () => void): void;
+  sessions: NodeSmppSession[];
+}
+interface NodeSmppSessionAsSmsc extends NodeSmppSession {
+  deliver_sm(o: Record<string, unknown>, cb?: (pdu: NodeSmppPdu) => void): void;
+}
+
+/**
+ * An SMSC written with the package's server, as a developer's stand-in for a carrier: answers binds
+ * and submits with decimal ids, sends each submit's receipt (data_coding 0, its own Appendix B text,
+ * no receipted_message_id TLV: the body is all there is) and, on `mo()`, a reply in UCS-2.
+ */
+async function nodeSmsc(): Promise<{ port: number; submits: NodeSmppPdu[]; receiptsAnswered: number[]; mo(from: string, to: string, text: string): void; close(): Promise<void> }> {
+  const submits: NodeSmppPdu[] = [];
+  const receiptsAnswered: number[] = [];
+  let next = 1000;
+  const stamp = '2611301200';
+  const server = (smpp as unknown as { createServer(cb: (s: NodeSmppSessionAsSmsc) => void): NodeSmppServer }).createServer((s) => {
+    s.on('bind_transceiver', (pdu) => s.send(pdu.response()));
+    s.on('enquire_link', (pdu) => s.send(pdu.response()));
+    s.on('unbind', (pdu) => {
+      s.send(pdu.response());
+      s.close();
+    });
+    s.on('submit_sm', (pdu) => {
+      submits.push(pdu);
+      const id = String(next++);
+      s.send(pdu.response({ message_id: id }));
+      setTimeout(() => s.deliver_sm({
+        source_addr: pdu.destination_addr, destination_addr: pdu.source_addr, esm_class: 0x04,
+        short_message: `id:${id} sub:001 dlvrd:001 submit date:${stamp} done date:${stamp} stat:DELIVRD err:000 text:`,
+      }, (r) => receiptsAnswered.push(r.command_status)), 20);
+    });
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  return {
+    port: server.address().port,
+    submits,
+    receiptsAnswered,
+    mo(from, to, text) {
+      for (const s of server.sessions as NodeSmppSessionAsSmsc[]) s.deliver_sm({ source_addr: from, destination_addr: to, short_message: text });
+    },
+    close: () => new Promise((res) => server.close(() => res())),
+  };
+}
+
+describe('interop with the Node smpp package (0.5.x) as the carrier SMSC smsguard\'s client binds to', () => {
+  test('a message reaches it whole in UCS-2, its receipt (body only, decimal id) makes the message delivered, and an MO it sends reaches the provider', async () => {
+    const smsc = await nodeSmsc();
+    const g = await startSmppGateway({ upstreamUrl: `smpp://smsguard:pw@127.0.0.1:${smsc.port}?name=nodesmsc` });
+    const { s, delivers } = await bind(g);
+    try {
+      const text = '【示例】您的验证码是731204，5分钟内有效。';
+      const r = await submit(s, { destination_addr: '13800138030', short_message: text });
+      assert.equal(r.command_status, 0);
+      const sent = await waitFor(() => smsc.submits.find((p) => textOf(p) === text));
+      assert.equal((sent as unknown as { data_coding: number }).data_coding, 8);
+      assert.match(sent.destination_addr ?? '', /13800138030$/);
+      const id = r.message_id!;
+      await waitFor(async () => ((await g.app.getMessage(ADMIN, id)) as { status: string } | null)?.status === 'delivered' || undefined);
+      // the provider's own receipt, under smsguard's id
+      await waitFor(() => delivers.find((d) => d.receipted_message_id === id));
+      assert.deepEqual(smsc.receiptsAnswered, [0]);
+      smsc.mo('8613700137031', '10690001', '收到，谢谢');
+      const mo = await waitFor(() => delivers.find((d) => textOf(d) === '收到，谢谢'));
+      assert.match(mo.source_addr ?? '', /13700137031$/);
+    } finally {
+      await new Promise((res) => s.unbind(res));
+      s.close();
+      await g.close();
+      await smsc.close();
     }
   });
 });
