@@ -318,7 +318,8 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   if (store instanceof PostgresStore) {
     const processes = new HttpProcesses(store.httpProcesses, app.httpThroughput, {
       member: `http_${hostname()}_${process.pid}_${randomBytes(4).toString('hex')}`,
-      onChange: (n) => log.info({ processes: n }, `HTTP throughput: ${n} gateway process(es) serve HTTP; each provider's rate is split ${n} ways`),
+      // an egress process serves no message requests (it counts as none): the split is not its news
+      onChange: (n) => { if (config.role !== 'egress') log.info({ processes: n }, `HTTP throughput: ${n} gateway process(es) serve HTTP; each provider's rate is split ${n} ways`); },
       // once per outage: the share stays the last one known until a round succeeds
       onError: (e) => log.warn(e, 'HTTP throughput: cannot read the processes serving HTTP; keeping the last share'),
     });
