@@ -73,6 +73,18 @@ function submit(s: NodeSmppSession, o: Record<string, unknown>): Promise<NodeSmp
 
 const textOf = (p: NodeSmppPdu) => String(p.short_message?.message ?? '');
 
+/** Runs `fn` over a fresh bind of the package's client, then unbinds (asserting ESME_ROK) and closes it. */
+async function withBind(g: SmppGateway, fn: (b: Awaited<ReturnType<typeof bind>>) => Promise<void>): Promise<void> {
+  const b = await bind(g);
+  try {
+    await fn(b);
+  } finally {
+    const u = await new Promise<NodeSmppPdu>((res) => b.s.unbind(res));
+    b.s.close();
+    assert.equal(u.command_status, 0, 'unbind_resp');
+  }
+}
+
 describe('interop with the Node smpp package (0.5.x) as a content provider\'s ESME', () => {
   let g: SmppGateway;
   before(async () => {
@@ -83,8 +95,7 @@ describe('interop with the Node smpp package (0.5.x) as a content provider\'s ES
   });
 
   test('Chinese submits (the package picks UCS-2) are decided, reach the SMSC as written, and their receipts come back', async () => {
-    const { s, delivers } = await bind(g);
-    try {
+    await withBind(g, async ({ s, delivers }) => {
       const text = '【示例】您的验证码是482915，5分钟内有效。';
       const r = await submit(s, { destination_addr: '13800138000', short_message: text });
       assert.equal(r.command_status, 0);
@@ -93,29 +104,21 @@ describe('interop with the Node smpp package (0.5.x) as a content provider\'s ES
       const dlr = await waitFor(() => delivers.find((d) => d.receipted_message_id === r.message_id));
       assert.equal((dlr.esm_class ?? 0) & 0x3c, 0x04, 'a delivery receipt (esm_class 0x04)');
       assert.match(textOf(dlr), new RegExp(`^id:${r.message_id} .*stat:DELIVRD`));
-    } finally {
-      await new Promise((res) => s.unbind(res));
-      s.close();
-    }
+    });
   });
 
   test('a refusal reaches the package as the table\'s command_status (no signature → 0x406), and nothing is sent', async () => {
-    const { s } = await bind(g);
-    try {
+    await withBind(g, async ({ s }) => {
       const before = g.sim.outbox().length;
       const r = await submit(s, { destination_addr: '13900139000', short_message: '您的验证码是654321' });
       assert.equal(r.command_status, 0x406);
       await g.worker.drain();
       assert.equal(g.sim.outbox().length, before);
-    } finally {
-      await new Promise((res) => s.unbind(res));
-      s.close();
-    }
+    });
   });
 
   test('a long message in the package\'s UDH form ({udh, message}) is put together and decided whole', async () => {
-    const { s } = await bind(g);
-    try {
+    await withBind(g, async ({ s }) => {
       const parts = ['【示例】您的订单已发货，' + '物流信息更新。'.repeat(8), '请留意查收，如有疑问请联系客服。'];
       const whole = parts.join('');
       const resps: NodeSmppPdu[] = [];
@@ -125,42 +128,30 @@ describe('interop with the Node smpp package (0.5.x) as a content provider\'s ES
       assert.deepEqual(resps.map((r) => r.command_status), [0, 0]);
       await waitFor(() => g.sim.outbox().find((d) => d.text === whole));
       assert.equal(g.sim.outbox().filter((d) => d.to.endsWith('13800138010')).length, 1);
-    } finally {
-      await new Promise((res) => s.unbind(res));
-      s.close();
-    }
+    });
   });
 
   test('a long message in message_payload (the package codes it as it codes short_message) is decided whole', async () => {
-    const { s } = await bind(g);
-    try {
+    await withBind(g, async ({ s }) => {
       const whole = '【示例】您的账单已生成，' + '本期应还金额请于到期日前还款。'.repeat(6);
       const r = await submit(s, { destination_addr: '13800138011', smsguard_message_type: 'notification', message_payload: whole });
       assert.equal(r.command_status, 0);
       await waitFor(() => g.sim.outbox().find((d) => d.text === whole));
-    } finally {
-      await new Promise((res) => s.unbind(res));
-      s.close();
-    }
+    });
   });
 
   test('an MO at the carrier reaches the package as deliver_sm in its own text', async () => {
-    const { s, delivers } = await bind(g);
-    try {
+    await withBind(g, async ({ s, delivers }) => {
       g.sim.injectMo({ from: '+8613700137000', to: '10690001', text: '收到，谢谢' });
       const mo = await waitFor(() => delivers.find((d) => textOf(d) === '收到，谢谢'));
       assert.equal((mo.esm_class ?? 0) & 0x3c, 0, 'an MO, not a receipt');
       assert.equal(mo.destination_addr, '10690001');
       assert.match(mo.source_addr ?? '', /13700137000$/);
-    } finally {
-      await new Promise((res) => s.unbind(res));
-      s.close();
-    }
+    });
   });
 
   test('a burst of 300 submits written without waiting (the package has no window): each answered once, the accepted ones sent once', async () => {
-    const { s } = await bind(g);
-    try {
+    await withBind(g, async ({ s }) => {
       const n = 300;
       const answers = new Map<number, NodeSmppPdu[]>();
       s.on('submit_sm_resp', (p) => answers.set(p.sequence_number, [...(answers.get(p.sequence_number) ?? []), p]));
@@ -181,10 +172,7 @@ describe('interop with the Node smpp package (0.5.x) as a content provider\'s ES
       await waitFor(() => accepted.every((t) => g.sim.outbox().some((d) => d.text === t)) || undefined, 20_000);
       const sent = g.sim.outbox().map((d) => d.text);
       for (const t of texts) assert.equal(sent.filter((x) => x === t).length, accepted.includes(t) ? 1 : 0, t);
-    } finally {
-      await new Promise((res) => s.unbind(res));
-      s.close();
-    }
+    });
   });
 
   test('our enquire_link reaches the package, its user answers it, and the bind outlives the idle timeout', async () => {
@@ -192,20 +180,15 @@ describe('interop with the Node smpp package (0.5.x) as a content provider\'s ES
     // package's answers keep the bind up through 1.5 s of quiet
     const gw = await startSmppGateway({ session: { enquireLinkIntervalMs: 150, idleTimeoutMs: 600 } });
     try {
-      const { s, enquiresAnswered } = await bind(gw);
-      let closed = false;
-      s.on('close', () => (closed = true));
-      try {
+      await withBind(gw, async ({ s, enquiresAnswered }) => {
+        let closed = false;
+        s.on('close', () => (closed = true));
         await new Promise((r) => setTimeout(r, 1500));
         assert.ok(enquiresAnswered() >= 3, `${enquiresAnswered()} enquire_link answered`);
         assert.equal(closed, false);
         const r = await submit(s, { destination_addr: '13800138020', short_message: '【示例】您的验证码是111111，5分钟内有效。' });
         assert.equal(r.command_status, 0);
-      } finally {
-        const u = await new Promise<NodeSmppPdu>((res) => s.unbind(res));
-        assert.equal(u.command_status, 0);
-        s.close();
-      }
+      });
     } finally {
       await gw.close();
     }
@@ -265,25 +248,24 @@ describe('interop with the Node smpp package (0.5.x) as the carrier SMSC smsguar
   test('a message reaches it whole in UCS-2, its receipt (body only, decimal id) makes the message delivered, and an MO it sends reaches the provider', async () => {
     const smsc = await nodeSmsc();
     const g = await startSmppGateway({ upstreamUrl: `smpp://smsguard:pw@127.0.0.1:${smsc.port}?name=nodesmsc` });
-    const { s, delivers } = await bind(g);
     try {
-      const text = '【示例】您的验证码是731204，5分钟内有效。';
-      const r = await submit(s, { destination_addr: '13800138030', short_message: text });
-      assert.equal(r.command_status, 0);
-      const sent = await waitFor(() => smsc.submits.find((p) => textOf(p) === text));
-      assert.equal((sent as unknown as { data_coding: number }).data_coding, 8);
-      assert.match(sent.destination_addr ?? '', /13800138030$/);
-      const id = r.message_id!;
-      await waitFor(async () => ((await g.app.getMessage(ADMIN, id)) as { status: string } | null)?.status === 'delivered' || undefined);
-      // the provider's own receipt, under smsguard's id
-      await waitFor(() => delivers.find((d) => d.receipted_message_id === id));
-      assert.deepEqual(smsc.receiptsAnswered, [0]);
-      smsc.mo('8613700137031', '10690001', '收到，谢谢');
-      const mo = await waitFor(() => delivers.find((d) => textOf(d) === '收到，谢谢'));
-      assert.match(mo.source_addr ?? '', /13700137031$/);
+      await withBind(g, async ({ s, delivers }) => {
+        const text = '【示例】您的验证码是731204，5分钟内有效。';
+        const r = await submit(s, { destination_addr: '13800138030', short_message: text });
+        assert.equal(r.command_status, 0);
+        const sent = await waitFor(() => smsc.submits.find((p) => textOf(p) === text));
+        assert.equal((sent as unknown as { data_coding: number }).data_coding, 8);
+        assert.match(sent.destination_addr ?? '', /13800138030$/);
+        const id = r.message_id!;
+        await waitFor(async () => ((await g.app.getMessage(ADMIN, id)) as { status: string } | null)?.status === 'delivered' || undefined);
+        // the provider's own receipt, under smsguard's id
+        await waitFor(() => delivers.find((d) => d.receipted_message_id === id));
+        assert.deepEqual(smsc.receiptsAnswered, [0]);
+        smsc.mo('8613700137031', '10690001', '收到，谢谢');
+        const mo = await waitFor(() => delivers.find((d) => textOf(d) === '收到，谢谢'));
+        assert.match(mo.source_addr ?? '', /13700137031$/);
+      });
     } finally {
-      await new Promise((res) => s.unbind(res));
-      s.close();
       await g.close();
       await smsc.close();
     }
