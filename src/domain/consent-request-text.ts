@@ -6,8 +6,8 @@
  * - **category**: the category name appears in the text (width, case and spaces ignored);
  * - **frequency**: a clause `每<period>…<count>条` whose period and count match the declared
  *   frequency (`每月不超过4条`, `每周最多两条`, `每天1条`; Arabic or Chinese numerals);
- * - **duration**: `有效期<n>天`, `<n>天内有效`, or the same in months (×30) or years (×365) that
- *   equals the declared number of days;
+ * - **duration**: `有效期<n>天`, `<n>天内有效`, or the same in weeks (`周`/`星期`, ×7), months (×30)
+ *   or years (×365) that equals the declared number of days; `半年` is 180 days (6 months), `半个月` 15;
  * - **answer**: how to answer: `回复` (or `回`) followed directly by a reply the gateway reads as yes
  *   ({@link GRANT_REPLIES}: `是`, `同意`, `Y`, `YES`; quotes or a colon between them allowed), so a
  *   user who does as told grants. `回复1同意`, `同意请回复“好”` or a text saying only `不同意请回复N`
@@ -57,18 +57,23 @@ function statesFrequency(t: string, f: ConsentFrequency): boolean {
   return false;
 }
 
+// A duration's number: a numeral, or `半` (half: `半年` is 6 months, `半个月` 15 days), as a sender writes it.
+const DURATION_NUMBER = '(\\d+|[零〇一二两三四五六七八九十百千]+|半)';
+const DURATION_UNIT = '(天|日|周|星期|个月|月|年)';
+
+function durationDays(n: string, unit: string): number {
+  if (n === '半') return unit === '年' ? 180 : unit === '个月' || unit === '月' ? 15 : NaN;
+  const k = parseNumeral(n);
+  return unit === '天' || unit === '日' ? k : unit === '周' || unit === '星期' ? k * 7 : unit === '年' ? k * 365 : k * 30;
+}
+
 function statesDuration(t: string, days: number): boolean {
   const forms = [
-    new RegExp(`(?:有效期|期限)(?:为|是)?${NUMERAL}(天|日|个月|月|年)`, 'gu'),
-    new RegExp(`${NUMERAL}(天|日|个月|月|年)内有效`, 'gu'),
+    new RegExp(`(?:有效期|期限)(?:为|是)?${DURATION_NUMBER}${DURATION_UNIT}`, 'gu'),
+    new RegExp(`${DURATION_NUMBER}${DURATION_UNIT}内有效`, 'gu'),
   ];
   for (const re of forms) {
-    for (const m of t.matchAll(re)) {
-      const n = parseNumeral(m[1]);
-      const unit = m[2];
-      const d = unit === '天' || unit === '日' ? n : unit === '年' ? n * 365 : n * 30;
-      if (d === days) return true;
-    }
+    for (const m of t.matchAll(re)) if (durationDays(m[1], m[2]) === days) return true;
   }
   return false;
 }

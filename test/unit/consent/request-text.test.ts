@@ -34,6 +34,18 @@ describe('consent request text', () => {
     assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过4条，有效期90天，同意请回复是', req), ['duration'], 'wrong duration');
     assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过4条，长期有效，同意请回复是', req), ['duration'], 'no number');
   });
+  test('a duration in half years, half months or weeks counts (found walking docs/CONSENT.md, 2026-12-08)', () => {
+    // `有效期半年` was incomplete ("does not state: duration") for 180 days, though 6个月 passed.
+    const text = (d: string) => `【示例】会员促销，每月不超过4条，${d}，同意请回复是`;
+    assert.deepEqual(missingRequestFacts(text('有效期半年'), req), []);
+    assert.deepEqual(missingRequestFacts(text('半年内有效'), req), []);
+    assert.deepEqual(missingRequestFacts(text('有效期半个月'), { ...req, durationDays: 15 }), []);
+    assert.deepEqual(missingRequestFacts(text('有效期12周'), { ...req, durationDays: 84 }), []);
+    assert.deepEqual(missingRequestFacts(text('四星期内有效'), { ...req, durationDays: 28 }), []);
+    // Still the declared number of days.
+    assert.deepEqual(missingRequestFacts(text('有效期半年'), { ...req, durationDays: 365 }), ['duration']);
+    assert.deepEqual(missingRequestFacts(text('有效期12周'), { ...req, durationDays: 90 }), ['duration']);
+  });
   test('how to answer names a reply the gateway reads as yes (found by the consent audit)', () => {
     // These passed: the text held 回复 and 同意 (or 不同意), but the user doing as told (`1`, `好`) or
     // only told how to refuse never granted; the request went pending, silence refused it and the
