@@ -229,21 +229,23 @@ export function findRepeat(refused: readonly ConsentRequestRow[], row: { categor
     return (c.grantedWithProof ?? []).some((g) => g.givenAt > at && foldReply(g.category) === f);
   };
   const until = (at: number) => (c.banDays <= 0 ? '' : ` (barred until ${new Date(at + c.banDays * DAY).toISOString()}, ${c.banDays} days after)`);
+  // What ends the ban besides time, so a provider is not left thinking the number is lost for good.
+  const unless = (category: string) => `; unless the user consents to category “${category}” again, with proof (POST /v1/consents with proof)`;
   for (const r of refused) {
     // A refused charged service's notice refused that service, not a category of commercial messages.
     if (!isRefusalStatus(r.status) || r.chargedServiceId !== undefined) continue;
     const at = r.resolvedAt ?? r.deadlineAt;
     if (!barred(at) || consentedSince(r.category, at)) continue;
     const how = r.status === 'deemed_refused' ? 'deemed refused (no reply)' : 'refused';
-    if (foldReply(r.category) === cat) return `request ${r.id} for category “${r.category}” was ${how}; the same request may not be sent again${until(at)}`;
+    if (foldReply(r.category) === cat) return `request ${r.id} for category “${r.category}” was ${how}; the same request may not be sent again${until(at)}${unless(r.category)}`;
     const sim = requestSimilarity(r.text, row.text);
     if (sim >= SIMILARITY_THRESHOLD) {
-      return `request ${r.id} was ${how}; this one is similar (bigram Jaccard ${sim.toFixed(2)} ≥ ${SIMILARITY_THRESHOLD} on “${similarityKey(row.text)}” vs “${similarityKey(r.text)}”)${until(at)}`;
+      return `request ${r.id} was ${how}; this one is similar (bigram Jaccard ${sim.toFixed(2)} ≥ ${SIMILARITY_THRESHOLD} on “${similarityKey(row.text)}” vs “${similarityKey(r.text)}”)${until(at)}${unless(r.category)}`;
     }
   }
   for (const w of c.withdrawnByUser ?? []) {
     if (foldReply(w.category) !== cat || !barred(w.withdrawnAt) || consentedSince(w.category, w.withdrawnAt)) continue;
-    return `the user withdrew consent ${w.id} for category “${w.category}” on ${new Date(w.withdrawnAt).toISOString()} (withdrawn with proof of the user's refusal); the same request may not be sent again${until(w.withdrawnAt)}`;
+    return `the user withdrew consent ${w.id} for category “${w.category}” on ${new Date(w.withdrawnAt).toISOString()} (withdrawn with proof of the user's refusal); the same request may not be sent again${until(w.withdrawnAt)}${unless(w.category)}`;
   }
   return null;
 }

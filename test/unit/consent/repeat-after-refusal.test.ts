@@ -129,3 +129,26 @@ test('a consent the user gave later, with proof, ends the ban of that category; 
     await s.close();
   }
 });
+
+test('the refusal says what ends the ban: the user\'s consent to the category, with proof (found walking docs/CONSENT.md, 2026-12-08)', async () => {
+  // It said only "the same request may not be sent again": a provider read the number as lost for good.
+  const s = await setup();
+  try {
+    const to = '13800000006';
+    await s.ask(to);
+    await s.app.receiveMo({ from: to, to: '10690002', text: '否' }, 'system');
+    s.clock.advance(DAY);
+    for (const [category, why] of [['会员促销', 'same category'], ['会员促销活动', 'similar text']] as const) {
+      const e = await s.ask(to, category).catch((x: unknown) => x);
+      assert.ok(e instanceof SmsguardError && e.code === 'consent_request_repeated', why);
+      assert.match(e.message, /unless the user consents to category “会员促销” again, with proof \(POST \/v1\/consents with proof\)$/, why);
+    }
+    const c = await s.consentWithProof('13800000007', s.clock.now() - 1000);
+    await s.app.withdrawConsent(s.cp, c, { proof: { channel: 'call_centre', reference: 'call-3', capturedAt: new Date(s.clock.now()).toISOString() } });
+    const e = await s.ask('13800000007').catch((x: unknown) => x);
+    assert.ok(e instanceof SmsguardError && e.code === 'consent_request_repeated');
+    assert.match(e.message, /withdrew consent .*unless the user consents to category “会员促销” again, with proof/);
+  } finally {
+    await s.close();
+  }
+});
