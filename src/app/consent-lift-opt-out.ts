@@ -45,8 +45,19 @@ export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: strin
   if (!(await ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
   const lifted = await applyLift(ctx, cpId, msisdn, now, 'admin', proof, { actor: p.actorId, reason });
   if (typeof lifted === 'object') throw evidenceBeforeOptOut(lifted.optedOutAt);
-  if (!lifted) throw new SmsguardError('not_found', 'this number has not opted out of this content provider', {}, 'contentProviderId', { id: 'not_opted_out' });
+  if (!lifted) throw new SmsguardError('not_found', `this number has not opted out of this content provider${await dndNote(ctx, msisdn, cpId)}`, {}, 'contentProviderId', { id: 'not_opted_out' });
   return { msisdn, contentProviderId: cpId, liftedAt: new Date(now).toISOString() };
+}
+
+/**
+ * Why a number with nothing to lift is still refused `opted_out`, when that is the do-not-disturb list:
+ * a lift does not touch it, and an operator who came to lift would otherwise be left with a bare 404
+ * for a number every send to which is refused "opted_out". Read only on that failure path.
+ */
+async function dndNote(ctx: AppContext, msisdn: string, cpId: string): Promise<string> {
+  const dnd = (await ctx.store.consents.subscriber(msisdn, cpId)).dnd;
+  if (!dnd) return '';
+  return `; it is on the do-not-disturb list (since ${new Date(dnd.at).toISOString()}, source “${dnd.source}”), which refuses its commercial messages and consent requests from every provider (opted_out) and which a lift does not touch`;
 }
 
 function evidenceBeforeOptOut(at: number): SmsguardError {

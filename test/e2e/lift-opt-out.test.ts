@@ -136,3 +136,18 @@ test("the lift's evidence is checked as a consent's proof is (parseProof): the s
     assert.equal(atNow.statusCode, 200, atNow.body);
   });
 });
+
+test('a lift for a number refused only by the do-not-disturb list is a 404 that says so (found walking docs/CONSENT.md, 2026-12-08)', async () => {
+  // Every send to it is refused `opted_out`; the operator who came to lift got "has not opted out" alone.
+  await withGateway(async (g, cp) => {
+    const dnd = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: [to], source: 'carrier list' } });
+    assert.equal(dnd.json().added, 1, dnd.body);
+    const r = await g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
+    assert.equal(r.statusCode, 404, r.body);
+    assert.equal(r.json().error.field, 'contentProviderId');
+    assert.match(r.json().error.message, /^this number has not opted out of this content provider; it is on the do-not-disturb list \(since 2026-11-30T04:00:00\.000Z, source “carrier list”\), .*a lift does not touch$/);
+    // Not listed: the message is as before.
+    const other = await g.http.inject({ method: 'POST', url: '/v1/subscribers/13900139124/lift-opt-out', headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
+    assert.equal(other.json().error.message, 'this number has not opted out of this content provider');
+  });
+});
