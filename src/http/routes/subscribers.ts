@@ -46,7 +46,7 @@ const subscriberView = {
           state: { type: 'string', enum: ['live', 'expired', 'withdrawn'] },
           counts: { type: 'boolean', description: 'Whether it lets commercial messages through now under the running profile: live, and (under a profile requiring proof, cn-2026) recorded with proof. A live consent recorded without proof under cn-2015 is false under cn-2026 (docs/CONSENT.md, "The proof requirement")' },
           grantedAt: iso, expiresAt: iso, withdrawnAt: isoOrNull, channel: { type: 'string' },
-          proof: { ...open, description: 'How the consent was given, as recorded' },
+          proof: { ...open, description: 'How the consent was given, as recorded: {channel, reference, capturedAt} given to POST /v1/consents, {channel: "sms", reference, capturedAt, requestId, requestMessageId, requestText, moId, reply, profile} for a reply to a consent request, and {} for one recorded without proof (cn-2015; `counts` says whether it lets messages through)' },
           withdrawal: {
             type: ['object', 'null'],
             description: 'How it was withdrawn, from its consent_withdrawn record (null while not withdrawn, or when no record names it)',
