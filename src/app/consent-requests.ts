@@ -230,7 +230,7 @@ export function findRepeat(refused: readonly ConsentRequestRow[], row: { categor
   };
   const until = (at: number) => (c.banDays <= 0 ? '' : ` (barred until ${new Date(at + c.banDays * DAY).toISOString()}, ${c.banDays} days after)`);
   // What ends the ban besides time, so a provider is not left thinking the number is lost for good.
-  const unless = (category: string) => `; unless the user consents to category “${category}” again, with proof (POST /v1/consents with proof)`;
+  const unless = (category: string) => ` unless the user consents to category “${category}” again, with proof (POST /v1/consents)`;
   for (const r of refused) {
     // A refused charged service's notice refused that service, not a category of commercial messages.
     if (!isRefusalStatus(r.status) || r.chargedServiceId !== undefined) continue;

@@ -141,7 +141,7 @@ test('the refusal says what ends the ban: the user\'s consent to the category, w
     for (const [category, why] of [['会员促销', 'same category'], ['会员促销活动', 'similar text']] as const) {
       const e = await s.ask(to, category).catch((x: unknown) => x);
       assert.ok(e instanceof SmsguardError && e.code === 'consent_request_repeated', why);
-      assert.match(e.message, /unless the user consents to category “会员促销” again, with proof \(POST \/v1\/consents with proof\)$/, why);
+      assert.match(e.message, / unless the user consents to category “会员促销” again, with proof \(POST \/v1\/consents\)$/, why);
     }
     const c = await s.consentWithProof('13800000007', s.clock.now() - 1000);
     await s.app.withdrawConsent(s.cp, c, { proof: { channel: 'call_centre', reference: 'call-3', capturedAt: new Date(s.clock.now()).toISOString() } });
