@@ -72,7 +72,11 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
       // the notice's category is the service's name (charged-services.ts)
       await sendFreeConfirmation(ctx, req, mo.from, `您未订购收费业务“${req.category}”，不会收取任何费用。本条免费。`, 'charge_refusal_confirmation', mo.at);
     } else {
-      await sendFreeConfirmation(ctx, req, mo.from, `您已拒绝“${req.category}”类商业短信，我们不会再就此征求您的同意。本条免费。`, 'consent_refusal_confirmation', mo.at);
+      // "Never again" only while the profile's ban has no end: with consentRepeatBanDays set, the
+      // provider may ask again after it, and the user is told when rather than promised never.
+      const banDays = ctx.profile.params.consentRepeatBanDays.value;
+      const when = banDays > 0 ? `${banDays}天内` : '';
+      await sendFreeConfirmation(ctx, req, mo.from, `您已拒绝“${req.category}”类商业短信，${when}我们不会再就此征求您的同意。本条免费。`, 'consent_refusal_confirmation', mo.at);
     }
     return { id: mo.id, action: 'consent_refused', contentProviderId: req.contentProviderId };
   }

@@ -264,3 +264,19 @@ describe('consent requests on cn-2026 (explicit consent only)', () => {
   });
 });
 
+
+test('the refusal confirmation promises "never again" only while the ban has no end; with consentRepeatBanDays it says for how long (found walking docs/CONSENT.md, 2026-12-08)', async () => {
+  // It told the user 我们不会再就此征求您的同意 under a 30-day ban, after which the provider asked again.
+  for (const [overrides, expected] of [
+    [{}, '【示例】您已拒绝“会员促销”类商业短信，我们不会再就此征求您的同意。本条免费。'],
+    [{ consentRepeatBanDays: 30 }, '【示例】您已拒绝“会员促销”类商业短信，30天内我们不会再就此征求您的同意。本条免费。'],
+  ] as const) {
+    await withGateway({ overrides }, async (g, cp) => {
+      const to = '13800138091';
+      assert.equal((await ask(g, cp, to)).statusCode, 202);
+      assert.equal((await reply(g, to, '否')).action, 'consent_refused');
+      const texts = (await outbox(g, to)).map((m) => m.text);
+      assert.ok(texts.includes(expected), JSON.stringify(texts));
+    });
+  }
+});
