@@ -12,7 +12,7 @@
  * 7 days) whatever its use; both are configuration (`--web-session-idle-hours`,
  * `--web-session-max-hours`). "Seen" is written at most once a minute (TOUCH_EVERY_MS) per sign-in,
  * so pages do not each write; expired rows are purged in the background (PURGE_EVERY_MS, PURGE_LIMIT a
- * time), never on a request's path.
+ * time), never on a request's path, each purged one's end recorded as a page finding it would.
  *
  * Times are wall-clock (the browser's cookie lives in real time), never the possibly simulated app
  * clock; `now` is injectable for tests.
@@ -209,7 +209,7 @@ export class WebSessions {
     const deleted = await this.store.delete(hash);
     if (!a || !row || !deleted) return;
     const at = this.now();
-    if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) return this.auditExpired(sessionId, row);
+    if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) return this.auditExpired(hash, row);
     const p = await this.auth.principalForTokenId(row.tokenId);
     await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: webSessionRef(sessionId), reason });
   }
@@ -219,26 +219,35 @@ export class WebSessions {
    * recorded once, by the process whose delete removed the row (`web.sign_out`, `reason` `expired`,
    * `expiredAt` the moment it lapsed: its last seen, written at most once a minute, plus `idleMs`, or
    * its opening plus `maxMs`, whichever came first). Nothing is written per page: only when the
-   * expiry is found, once. The background purge deletes rows no page asked for and records nothing.
+   * expiry is found, once. The background purge records the rows it deletes the same way (purgeSoon).
    */
   private async endExpired(sessionId: string, row: { tokenId: string; createdAt: number; seenAt: number }): Promise<void> {
-    if (await this.store.delete(webSessionHash(sessionId))) await this.auditExpired(sessionId, row);
+    if (await this.store.delete(webSessionHash(sessionId))) await this.auditExpired(webSessionHash(sessionId), row);
   }
 
-  private async auditExpired(sessionId: string, row: { tokenId: string; createdAt: number; seenAt: number }): Promise<void> {
+  /** Records an expired sign-in's end; `idHash` is its stored digest, whose start names it (webSessionRef). */
+  private async auditExpired(idHash: string, row: { tokenId: string; createdAt: number; seenAt: number }): Promise<void> {
     const a = this.opts.audit;
     if (!a) return;
     const expiredAt = Math.min(row.seenAt + this.idleMs, row.createdAt + this.maxMs);
     const p = await this.auth.principalForTokenId(row.tokenId);
-    await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: webSessionRef(sessionId), reason: 'expired', expiredAt: new Date(expiredAt).toISOString() });
+    await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: idHash.slice(0, SESSION_REF_CHARS), reason: 'expired', expiredAt: new Date(expiredAt).toISOString() });
   }
 
-  /** Deletes expired sign-ins in the background, at most once per PURGE_EVERY_MS in this process. */
+  /**
+   * Deletes expired sign-ins in the background, at most once per PURGE_EVERY_MS in this process, and
+   * records each one's end as a page finding it would (`web.sign_out`, `reason` `expired`): the store
+   * returns only the rows this purge deleted, so a sign-in purged by two processes at once, or found
+   * by a page meanwhile, is recorded once. Before 2026-12-08 the purge recorded nothing, so a sign-in
+   * no page came back to had a `web.sign_in` and no end.
+   */
   private purgeSoon(): void {
     const at = this.now();
     if (at - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = at;
-    this.background(this.store.purge(at - this.idleMs, at - this.maxMs, PURGE_LIMIT));
+    this.background(this.store.purge(at - this.idleMs, at - this.maxMs, PURGE_LIMIT).then(async (rows) => {
+      for (const row of rows) await this.auditExpired(row.idHash, row);
+    }));
   }
 
   private background(p: Promise<unknown>): void {

@@ -16,6 +16,11 @@ export interface WebSessionRow {
   seenAt: number;
 }
 
+/** A sign-in the purge deleted: its stored digest and row. */
+export interface PurgedWebSession extends WebSessionRow {
+  idHash: string;
+}
+
 export interface WebSessionStore {
   /** Stores a new sign-in under `idHash`, created and seen at `at`. Fails on an `idHash` already stored. */
   create(idHash: string, tokenId: string, at: number): Promise<void>;
@@ -27,7 +32,8 @@ export interface WebSessionStore {
   delete(idHash: string): Promise<boolean>;
   /**
    * Housekeeping: deletes up to `limit` sign-ins last seen before `seenBefore` or created before
-   * `createdBefore` (idle or too old, which no request would honour); returns how many.
+   * `createdBefore` (idle or too old, which no request would honour); returns the rows it deleted (each
+   * by exactly one caller, however many purge at once), so their ends can be recorded once.
    */
-  purge(seenBefore: number, createdBefore: number, limit: number): Promise<number>;
+  purge(seenBefore: number, createdBefore: number, limit: number): Promise<PurgedWebSession[]>;
 }

@@ -1,7 +1,7 @@
 /**
  * The web pages' sign-ins (WebSessionStore, SQLite 132, PostgreSQL 126): a sign-in is created and
  * found by its id's digest with its token and times, touched forward only, deleted once (sign-out),
- * and purged when idle or too old, a limit at a time, the live ones kept. Run by the store contract
+ * and purged when idle or too old, a limit at a time (the rows deleted returned), the live ones kept. Run by the store contract
  * for each adapter; call inside a describe; `get` returns the store of the current test.
  */
 import { test } from 'node:test';
@@ -48,10 +48,17 @@ export function webSessionsContract(get: () => Store): void {
     await s.touch('old', T0 + 100 * MIN);
     await s.create('live', 'tok_3', T0 + 10 * MIN);
     await s.touch('live', T0 + 100 * MIN);
-    assert.equal(await s.purge(T0, T0 - 60 * MIN, 10), 0, 'nothing seen before T0 nor created before T0 - 1 h');
-    assert.equal(await s.purge(T0 + 50 * MIN, T0 - 30 * MIN, 2), 2);
-    assert.equal(await s.purge(T0 + 50 * MIN, T0 - 30 * MIN, 2), 2);
-    assert.equal(await s.purge(T0 + 50 * MIN, T0 - 30 * MIN, 2), 0);
+    assert.deepEqual(await s.purge(T0, T0 - 60 * MIN, 10), [], 'nothing seen before T0 nor created before T0 - 1 h');
+    // the rows deleted come back, so the caller records each end once
+    const purged = [...await s.purge(T0 + 50 * MIN, T0 - 30 * MIN, 2), ...await s.purge(T0 + 50 * MIN, T0 - 30 * MIN, 2)];
+    assert.equal(purged.length, 4);
+    assert.deepEqual(purged.sort((a, b) => a.idHash.localeCompare(b.idHash)), [
+      { idHash: 'idle-0', tokenId: 'tok_1', createdAt: T0, seenAt: T0 },
+      { idHash: 'idle-1', tokenId: 'tok_1', createdAt: T0 + 1, seenAt: T0 + 1 },
+      { idHash: 'idle-2', tokenId: 'tok_1', createdAt: T0 + 2, seenAt: T0 + 2 },
+      { idHash: 'old', tokenId: 'tok_2', createdAt: T0 - 60 * MIN, seenAt: T0 + 100 * MIN },
+    ]);
+    assert.deepEqual(await s.purge(T0 + 50 * MIN, T0 - 30 * MIN, 2), []);
     for (const k of ['idle-0', 'idle-1', 'idle-2', 'old']) assert.equal(await s.find(k), null, k);
     assert.ok(await s.find('live'));
   });

@@ -3,7 +3,7 @@
  * gateway process on the schema: a sign-in made through one is honoured by the others, a sign-out
  * through any ends it for all. One round trip each.
  */
-import type { WebSessionRow, WebSessionStore } from '../../ports/web-sessions.js';
+import type { PurgedWebSession, WebSessionRow, WebSessionStore } from '../../ports/web-sessions.js';
 import type { Pool } from './db.js';
 import { queries } from './db.js';
 
@@ -29,7 +29,8 @@ export class PgWebSessions implements WebSessionStore {
     return ((await this.pool.query(Q.delete, [idHash])).rowCount ?? 0) > 0;
   }
 
-  async purge(seenBefore: number, createdBefore: number, limit: number): Promise<number> {
-    return (await this.pool.query(Q.purge, [seenBefore, createdBefore, limit])).rowCount ?? 0;
+  async purge(seenBefore: number, createdBefore: number, limit: number): Promise<PurgedWebSession[]> {
+    const rows = (await this.pool.query<{ id_hash: string; token_id: string; created_at: string; seen_at: string }>(Q.purge, [seenBefore, createdBefore, limit])).rows;
+    return rows.map((r) => ({ idHash: r.id_hash, tokenId: r.token_id, createdAt: Number(r.created_at), seenAt: Number(r.seen_at) }));
   }
 }

@@ -4,7 +4,7 @@
  * and the adapters keep one contract.
  */
 import type { Db } from './db.js';
-import type { WebSessionRow, WebSessionStore } from '../../ports/web-sessions.js';
+import type { PurgedWebSession, WebSessionRow, WebSessionStore } from '../../ports/web-sessions.js';
 
 export class SqliteWebSessions implements WebSessionStore {
   private readonly q;
@@ -14,7 +14,7 @@ export class SqliteWebSessions implements WebSessionStore {
       find: db.prepare('SELECT token_id, created_at, seen_at FROM web_sessions WHERE id_hash = ?'),
       touch: db.prepare('UPDATE web_sessions SET seen_at = ? WHERE id_hash = ? AND seen_at < ?'),
       delete: db.prepare('DELETE FROM web_sessions WHERE id_hash = ?'),
-      purge: db.prepare('DELETE FROM web_sessions WHERE rowid IN (SELECT rowid FROM web_sessions WHERE seen_at < ? OR created_at < ? LIMIT ?)'),
+      purge: db.prepare('DELETE FROM web_sessions WHERE rowid IN (SELECT rowid FROM web_sessions WHERE seen_at < ? OR created_at < ? LIMIT ?) RETURNING id_hash, token_id, created_at, seen_at'),
     };
   }
 
@@ -35,7 +35,8 @@ export class SqliteWebSessions implements WebSessionStore {
     return this.q.delete.run(idHash).changes > 0;
   }
 
-  async purge(seenBefore: number, createdBefore: number, limit: number): Promise<number> {
-    return this.q.purge.run(seenBefore, createdBefore, limit).changes;
+  async purge(seenBefore: number, createdBefore: number, limit: number): Promise<PurgedWebSession[]> {
+    const rows = this.q.purge.all(seenBefore, createdBefore, limit) as { id_hash: string; token_id: string; created_at: number; seen_at: number }[];
+    return rows.map((r) => ({ idHash: r.id_hash, tokenId: r.token_id, createdAt: Number(r.created_at), seenAt: Number(r.seen_at) }));
   }
 }

@@ -167,3 +167,29 @@ test('a sign-in found expired by a page is recorded ended (web.sign_out, reason 
     await store.close();
   }
 });
+
+// The background purge deleted lapsed sign-ins and recorded nothing, so a sign-in no page came back to
+// had a web.sign_in and never an end; one a page found expired had its web.sign_out (2026-12-08).
+test('a sign-in the background purge deletes is recorded as ended (web.sign_out, reason expired), once', async () => {
+  const { store, app, t } = setup();
+  try {
+    const { id, token } = await app.auth.createToken('report-centre', 'clerk');
+    const opened = t.now;
+    const { sessionId } = await app.webSessions.signIn(token);
+    t.now += app.webSessions.idleMs + 60_000; // lapsed; another person's sign-in runs the purge
+    const other = await app.auth.createToken('regulator', 'inspector');
+    await app.webSessions.signIn(other.token);
+    const outs = async () => (await store.records.queryRecords({ kind: 'audit', type: 'web.sign_out', limit: 100 })).records.map((r) => r.body);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await store.webSessions.find(webSessionHash(sessionId!)), null, 'purged');
+    assert.deepEqual(await outs(), [{ actor: id, action: 'web.sign_out', role: 'report-centre', session: webSessionHash(sessionId!).slice(0, 12), reason: 'expired', expiredAt: new Date(opened + app.webSessions.idleMs).toISOString() }]);
+    // the cookie coming back afterwards, and the next purge, record nothing more
+    assert.equal((await app.webSessions.principalFor(sessionId!)).role, 'public');
+    t.now += 11 * 60_000;
+    await app.webSessions.signIn(other.token);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await outs()).length, 1);
+  } finally {
+    await store.close();
+  }
+});

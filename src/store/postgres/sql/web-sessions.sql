@@ -13,5 +13,7 @@ UPDATE web_sessions SET seen_at = $2 WHERE id_hash = $1 AND seen_at < $2;
 DELETE FROM web_sessions WHERE id_hash = $1;
 
 -- name: purge
--- A batch at a time (its ctids), so a purge of many holds no lock on the table for long.
-DELETE FROM web_sessions WHERE ctid IN (SELECT ctid FROM web_sessions WHERE seen_at < $1 OR created_at < $2 LIMIT $3);
+-- A batch at a time (its ctids), so a purge of many holds no lock on the table for long; the rows it
+-- deleted are returned (a row deleted meanwhile by another process is not), so each end is recorded once.
+DELETE FROM web_sessions WHERE ctid IN (SELECT ctid FROM web_sessions WHERE seen_at < $1 OR created_at < $2 LIMIT $3)
+  RETURNING id_hash, token_id, created_at, seen_at;
