@@ -190,6 +190,7 @@ const T = {
   formUnreadable: ['提交的内容无法读取，请返回上一页重新提交。', 'What was sent could not be read: go back and send it again.'],
   loginNeeded: ['该页面需要工作人员登录，登录后将回到该页面。', 'This page is for staff: sign in and you will go back to it.'],
   loginStale: ['您的登录已失效（令牌已被撤销或已过期），请重新登录，登录后将回到原页面。', 'Your sign-in is no longer valid (the token was revoked or has expired): sign in again and you will go back to the page.'],
+  loginSignedOut: ['您已退出登录。在这台电脑上再次办理时，请重新登录。', 'You have signed out. Sign in again to work on this computer.'],
   loginNotSaved: ['刚才提交的内容没有保存，登录后请重新填写提交。', 'What you had just sent was not saved: send it again once signed in.'],
   badAddress: ['这个地址无法识别（其中有残缺的 % 编码，可能是复制时被截断），请从上方导航进入。', 'This address cannot be read (it holds a broken %-escape, perhaps cut off when copied): use the navigation above.'],
   getCrossSite: ['这个页面是由其他网站的页面自动打开的，不是您点击链接打开的，因此没有显示，也没有进行查询。如需查看，请点击下面的链接。', 'This page was opened by another website\'s page on its own, not by you following a link, so it was neither shown nor searched. To see it, follow the link below.'],

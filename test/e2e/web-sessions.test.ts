@@ -71,7 +71,12 @@ describe('web sign-in sessions', () => {
     assert.equal((await open(g, copy)).statusCode, 200);
     const out = await signOut(g, cookie);
     assert.equal(out.statusCode, 303);
-    assert.equal(out.headers.location, '/web/login');
+    assert.equal(out.headers.location, '/web/login?out=1');
+    // the page it leads to says the sign-out took (it was a bare sign-in form, as before signing in)
+    const after = await g.http.inject({ method: 'GET', url: '/web/login?out=1' });
+    assert.match(after.body, /<div class="notice" role="status" id="login-notice">您已退出登录。在这台电脑上再次办理时，请重新登录。<\/div>/);
+    assert.match((await g.http.inject({ method: 'GET', url: '/web/login?out=1&lang=en' })).body, /id="login-notice">You have signed out\. Sign in again to work on this computer\.<\/div>/);
+    assert.doesNotMatch((await g.http.inject({ method: 'GET', url: '/web/login' })).body, /login-notice/, 'a first visit says nothing');
     assert.match(String(out.headers['set-cookie']), /^sg_session=; Path=\/web; HttpOnly; SameSite=Strict; Max-Age=0$/);
     await ledToStaleSignIn(g, copy);
     // a form posted with the copy is not taken either

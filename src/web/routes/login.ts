@@ -28,7 +28,9 @@ export function registerLoginRoutes(f: FastifyInstance, w: WebContext): void {
     const c = cookies(req);
     const sid = c[SESSION_COOKIE];
     const stale = sid ? (await app.webSessions.principalFor(sid)).role === 'public' : !!c[OLD_TOKEN_COOKIE];
-    const why = stale ? t(lang, 'loginStale') : q.next ? t(lang, 'loginNeeded') : '';
+    // Just signed out (the button's post leads here): said, so a person at a shared computer knows the
+    // sign-out took, instead of a bare sign-in form that looks the same as before they signed in.
+    const why = stale ? t(lang, 'loginStale') : q.next ? t(lang, 'loginNeeded') : q.out === '1' ? t(lang, 'loginSignedOut') : '';
     const notice = [why, q.sent === '1' ? t(lang, 'loginNotSaved') : ''].filter(Boolean).join(lang === 'en' ? ' ' : '');
     return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, undefined, q.next, notice || undefined), null);
   });
@@ -80,6 +82,6 @@ export function registerLoginRoutes(f: FastifyInstance, w: WebContext): void {
     await app.webSessions.signOut(c[SESSION_COOKIE]);
     reply.header('set-cookie', clear(SESSION_COOKIE, req));
     if (c[OLD_TOKEN_COOKIE] !== undefined) reply.header('set-cookie', clear(OLD_TOKEN_COOKIE, req));
-    return reply.redirect('/web/login', 303);
+    return reply.redirect('/web/login?out=1', 303);
   });
 }
