@@ -234,6 +234,7 @@ const T = {
   publicIntro: ['以下为电信管理机构公示的企业信用记录，不含任何个人信息。', 'Credit records published by the telecom administration. No personal data is shown.'],
   search: ['搜索企业名称、信用代码或内容', 'Search provider name, credit code or text'],
   searchBtn: ['搜索', 'Search'],
+  publicCount: ['本页共 {n} 条公示记录', '{n} published record(s) on this page'],
   noEntries: ['没有公示记录。', 'No published records.'],
   creditCode: ['统一社会信用代码', 'Credit code'],
   date: ['日期', 'Date'],

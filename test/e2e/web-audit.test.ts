@@ -272,6 +272,10 @@ describe('the public credit register\'s dates', () => {
     const page = await g.http.inject({ method: 'GET', url: '/web/public/credit' });
     const row = /<table id="public-entries">[\s\S]*?<tbody><tr><td>([^<]*)<\/td>/.exec(page.body);
     assert.equal(row?.[1], '2026-12-01', page.body.slice(-1500));
+    // the table's caption says what its number counts: it was the bare number ("1"), read so by a
+    // screen reader as the table's name, and unexplained on the page
+    assert.match(page.body, /<table id="public-entries"><caption class="hint">本页共 1 条公示记录<\/caption>/);
+    assert.match((await g.http.inject({ method: 'GET', url: '/web/public/credit?lang=en' })).body, /<caption class="hint">1 published record\(s\) on this page<\/caption>/);
   });
 });
 

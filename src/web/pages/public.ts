@@ -102,7 +102,7 @@ export function publicCreditPage(lang: Lang, q: string, entries: PublicEntry[], 
 ${field({ id: 'q', label: t(lang, 'search'), type: 'search', value: q })}
 <button type="submit">${esc(t(lang, 'searchBtn'))}</button>
 </form>
-${entries.length === 0 ? `<p id="no-entries">${esc(t(lang, 'noEntries'))}</p>` : `<table id="public-entries"><caption class="hint">${entries.length}</caption>
+${entries.length === 0 ? `<p id="no-entries">${esc(t(lang, 'noEntries'))}</p>` : `<table id="public-entries"><caption class="hint">${esc(t(lang, 'publicCount').replace('{n}', String(entries.length)))}</caption>
 <thead><tr><th scope="col">${esc(t(lang, 'date'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'creditCode'))}</th><th scope="col">${esc(t(lang, 'kind'))}</th><th scope="col">${esc(t(lang, 'amount'))}</th><th scope="col">${esc(t(lang, 'publicSummary').replace(/（.*）|\s*\(.*\)/, ''))}</th></tr></thead>
 <tbody>${rows}</tbody></table>`}
 ${nextCursor ? `<p><a rel="next" href="/web/public/credit?${q ? `q=${encodeURIComponent(q)}&amp;` : ''}cursor=${encodeURIComponent(nextCursor)}">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}`;
