@@ -201,6 +201,7 @@ const T = {
   creditTitle: ['企业信用档案', 'Provider credit files'],
   complaintRate: ['投诉率（每百万条）', 'Complaint rate (per million)'],
   // the rates table's heading: the month it shows (`?month=`, the current one by default)
+  crOverLine: ['（已达警戒线 {line}）', ' (at or over the line of {line})'],
   crRatesOf: ['{month} 投诉率（每百万条）', 'Complaint rate in {month} (per million)'],
   crShowMonth: ['查看该月', 'Show the month'],
   threshold: ['阈值', 'Threshold'],

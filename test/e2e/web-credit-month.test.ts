@@ -65,3 +65,21 @@ describe('the credit page\'s month', () => {
     });
   }
 });
+
+// A provider at or over the line showed its rate as `1000000 (≥ 0.25)`, the line's figure with no word of
+// what it was; said now, in the page's language (the cell keeps its warning colour).
+describe('a provider at or over the complaint-rate line', () => {
+  const { g, cp } = gatewaySuite();
+  test('has its rate said as over the line, with the line, on the credit page', async () => {
+    const { cookie } = await regulatorBothWays(g);
+    const sent = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', text: '【示例】您的订单已发货', type: 'notification' } });
+    assert.equal(sent.statusCode, 202, sent.body);
+    const filed = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', sender: '10690001', text: '【示例】您的订单已发货' } });
+    assert.equal(filed.statusCode, 201, filed.body);
+    const cell = (body: string) => new RegExp(`<tr data-provider="${cp.id}">[\\s\\S]*?<td class="overdue">([^<]*)</td>`).exec(body)?.[1];
+    const zh = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: `${cookie}; sg_lang=zh` } });
+    assert.equal(cell(zh.body), '1000000（已达警戒线 0.25）', alerts(zh.body));
+    const en = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: `${cookie}; sg_lang=en` } });
+    assert.equal(cell(en.body), '1000000 (at or over the line of 0.25)');
+  });
+});

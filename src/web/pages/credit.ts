@@ -30,7 +30,7 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
   const rateRows = providers.map((c) => {
     const r = rates.get(c.id);
     return `<tr data-provider="${esc(c.id)}"><td>${esc(c.name)}<br><span class="hint mono">${esc(c.creditCode)}</span></td><td>${esc(tk(lang, `cps_${c.status}`))}</td><td>${r ? r.messages : '—'}</td><td class="complaints">${r ? r.complaints : '—'}</td><td class="complainants">${r ? r.complainants : '—'}</td>
-<td${r?.exceeded ? ' class="overdue"' : ''}>${r ? esc(fmtRate(r.ratePerMillion)) : '—'}${r?.exceeded ? ` (≥ ${r.thresholdPerMillion})` : ''}</td>
+<td${r?.exceeded ? ' class="overdue"' : ''}>${r ? esc(fmtRate(r.ratePerMillion)) : '—'}${r?.exceeded ? esc(t(lang, 'crOverLine').replace('{line}', String(r.thresholdPerMillion))) : ''}</td>
 <td><a href="/web/reports/annual?contentProviderId=${encodeURIComponent(c.id)}&year=${year}">${esc(t(lang, 'annualReport'))} ${year}</a></td></tr>`;
   }).join('');
   const entryRows = entries.map((e) => `<tr data-entry="${esc(e.id)}"><td>${esc(fmtTime(e.at))}</td><td>${esc(e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId)}</td>
