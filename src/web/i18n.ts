@@ -152,6 +152,8 @@ const T = {
   measures: ['已采取措施', 'Measures taken'],
   actions: ['办理', 'Act on this case'],
   reason: ['理由', 'Reason'],
+  // the status page speaks to the complainant: the staff form's label says "sent to the user"
+  stAnswerText: ['答复（同时以短信发送到您的手机）', 'Answer (also sent to your phone by SMS)'],
   answerText: ['答复内容（将以短信发送给用户）', 'Answer (sent to the user by SMS)'],
   finding: ['核查结论', 'Finding'],
   fd_confirmed: ['属实', 'Confirmed'],

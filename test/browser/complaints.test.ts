@@ -124,6 +124,8 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     await page.waitForSelector('#case-state');
     assert.equal(await page.textContent('#case-state'), '已办结');
     assert.match((await page.textContent('#answer-text'))!, /已为您退订/);
+    // labelled for the person reading it, not with the staff form's "sent to the user" (答复内容（将以短信发送给用户）)
+    assert.equal(await page.locator('dt:has(+ dd#answer-text)').textContent(), '答复（同时以短信发送到您的手机）');
 
     // 6. the regulator sees it counted, publishes the entry; the public page shows it without the number
     await signInAs(regulatorToken);

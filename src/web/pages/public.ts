@@ -78,7 +78,7 @@ export function statusForm(lang: Lang, v: { reference?: string; accessCode?: str
 <dt>${esc(t(lang, 'complainant'))}</dt><dd>${esc(status.msisdn)}</dd>
 <dt>${esc(t(lang, 'colCreated'))}</dt><dd>${esc(fmtTime(status.createdAt as string))}</dd>
 ${d.running ? `<dt>${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}</dt><dd>${esc(fmtDue(d.dueAt))}${d.overdue ? ` <span class="overdue">${esc(t(lang, 'overdue'))}</span>` : ''}</dd>` : ''}
-${status.answerText ? `<dt>${esc(t(lang, 'answerText'))}</dt><dd id="answer-text">${esc(status.answerText)}</dd>` : ''}
+${status.answerText ? `<dt>${esc(t(lang, 'stAnswerText'))}</dt><dd id="answer-text">${esc(status.answerText)}</dd>` : ''}
 </dl>
 ${canWithdraw ? `<form method="post" action="/web/complaint/withdraw">
 <input type="hidden" name="reference" value="${esc(status.reference)}"><input type="hidden" name="accessCode" value="${esc(v.accessCode)}">
