@@ -593,6 +593,8 @@ const T = {
   recNumber: ['手机号码', 'Mobile number'],
   recNumberHint: ['例如 13800138000', 'e.g. 13800138000'],
   recProvider: ['企业编号', 'Provider id'],
+  // the id is no name a person knows: where to find it (the registry's page of each provider shows it)
+  cpIdHint: ['以 cp_ 开头，例如 cp_0mx…；在“企业登记”中打开该企业即可看到', 'Starts with cp_ (e.g. cp_0mx…): open the provider under Registered providers to see it'],
   recPort: ['端口号', 'Port'],
   recPortHint: ['下行短信的发送端口，或上行短信到达的端口', 'The port a message was sent from, or the port a reply reached'],
   recKind: ['记录类别', 'Kind of record'],

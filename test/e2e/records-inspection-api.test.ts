@@ -169,7 +169,7 @@ describe('records inspection over the API', () => {
     const refused = await g.http.inject({ method: 'GET', url: `/web/records/export?contentProviderId=${cp.id}&from=2026-11-01&to=2026-11-30`, headers: { cookie: bj } });
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /id="export-note"[\s\S]*role="alert"[\s\S]*supervision\.province-scope[\s\S]*id="export-records"/);
-    assert.match(refused.body, new RegExp(`id="export-provider" name="contentProviderId" type="text" value="${cp.id}"`));
+    assert.match(refused.body, new RegExp(`id="export-provider" name="contentProviderId" type="text" value="${cp.id}" required aria-describedby="export-provider-hint"`));
     // a provider's form names no provider: it downloads its own
     const own = await webCookie(g, cp.apiKey);
     const form = await g.http.inject({ method: 'GET', url: '/web/records', headers: { cookie: own } });

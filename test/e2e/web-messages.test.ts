@@ -98,6 +98,8 @@ describe('the message list page', () => {
     assert.deepEqual(rowIds(admin.body), [ids.theirs, ids.refused, ids.a]);
     assert.deepEqual(rowIds((await g.http.inject({ method: 'GET', url: `/web/messages?msisdn=13800138000&date=2026-11-29&contentProviderId=${other.id}`, headers: g.admin })).body), [ids.theirs]);
     assert.ok(admin.body.includes('id="contentProviderId"'));
+    // the id is no name a person knows: the field says where to find it (it was a bare "企业编号（可选）")
+    assert.match(admin.body, /<p class="hint" id="contentProviderId-hint">以 cp_ 开头，例如 cp_0mx…；在“企业登记”中打开该企业即可看到<\/p>\n<input id="contentProviderId" name="contentProviderId" type="text" value="" aria-describedby="contentProviderId-hint"/);
     assert.deepEqual(rowIds((await get('/web/messages?msisdn=13800138000&date=2026-11-29', c.fujian)).body), [ids.refused, ids.a]);
     assert.deepEqual(rowIds((await get('/web/messages?msisdn=13800138000&date=2026-11-29', c.beijing)).body), [ids.theirs]);
     assert.ok(nav((await get('/web/messages', c.fujian)).body).includes('href="/web/messages"'));

@@ -64,7 +64,7 @@ export function chargedServicesPage(lang: Lang, v: ChargedServicesView, flash: C
   const done = flash.done ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, flash.done === 'register' ? 'chDone_register' : 'chDone_end'))}</p>` : '';
   const error = flash.error ? alertBox(flash.error, lang) : '';
   const filter = v.canFilter ? `<form method="get" action="/web/charged-services" id="charged-filter">
-${field({ id: 'ch-filter-provider', name: 'contentProviderId', label: t(lang, 'mlProvider'), value: v.contentProviderId, attrs: 'maxlength="64"' })}
+${field({ id: 'ch-filter-provider', name: 'contentProviderId', label: t(lang, 'mlProvider'), hint: t(lang, 'cpIdHint'), value: v.contentProviderId, attrs: 'maxlength="64"' })}
 <button type="submit">${esc(t(lang, 'filter'))}</button>
 </form>` : '';
   const rows = v.services.map((s) => `<tr data-service="${esc(s.id)}">

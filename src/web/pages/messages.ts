@@ -29,7 +29,7 @@ export function messageListPage(lang: Lang, s: MessageSearch, result: { messages
 ${field({ id: 'msisdn', label: t(lang, 'mlNumber'), type: 'tel', value: s.msisdn, hint: t(lang, 'mlNumberHint'), attrs: 'autocomplete="off" inputmode="tel"' })}
 ${field({ id: 'date', label: t(lang, 'mlDate'), type: 'date', value: s.date })}
 ${field({ id: 'clientRef', label: t(lang, 'mlClientRef'), value: s.clientRef, attrs: 'maxlength="128"' })}
-${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'mlProvider'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
+${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'mlProvider'), hint: t(lang, 'cpIdHint'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
 <button type="submit">${esc(t(lang, 'mlSearch'))}</button>
 </form>`;
   if (error) return `${alertBox(error, lang)}${form}`;

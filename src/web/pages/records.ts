@@ -72,7 +72,7 @@ function searchForm(lang: Lang, s: RecordSearch, showProvider: boolean): string 
 <form method="get" action="/web/records" id="record-search">
 <div class="grid"><div>
 ${field({ id: 'number', label: t(lang, 'recNumber'), type: 'tel', value: s.number, hint: t(lang, 'recNumberHint'), attrs: 'autocomplete="off" inputmode="tel"' })}
-${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'recProvider'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
+${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'recProvider'), hint: t(lang, 'cpIdHint'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
 ${field({ id: 'port', label: t(lang, 'recPort'), value: s.port, hint: t(lang, 'recPortHint'), attrs: 'maxlength="21" inputmode="numeric"' })}
 ${select('kind', t(lang, 'recKind'), s.kind, [any, ...KINDS.map((k): [string, string] => [k, tk(lang, `rk_${k}`)])])}
 ${field({ id: 'type', label: t(lang, 'recType'), value: s.type, hint: t(lang, 'recTypeHint'), attrs: 'maxlength="64" list="record-types" autocomplete="off"' })}
@@ -197,7 +197,7 @@ function exportForm(lang: Lang, e: ExportSearch, showProvider: boolean, error?: 
 <p class="hint" id="export-note">${esc(t(lang, 'recExportIntro'))}</p>
 ${error ? alertBox(error, lang) : ''}
 <form method="get" action="/web/records/export" id="export-records">
-${showProvider ? field({ id: 'export-provider', name: 'contentProviderId', label: t(lang, 'recProvider'), value: e.contentProviderId, required: true, attrs: 'maxlength="64"' }) : ''}
+${showProvider ? field({ id: 'export-provider', name: 'contentProviderId', label: t(lang, 'recProvider'), hint: t(lang, 'cpIdHint'), value: e.contentProviderId, required: true, attrs: 'maxlength="64"' }) : ''}
 ${field({ id: 'export-from', name: 'from', label: t(lang, 'recFrom'), type: 'date', value: e.from, required: true })}
 ${field({ id: 'export-to', name: 'to', label: t(lang, 'recTo'), type: 'date', value: e.to, required: true })}
 ${select('format', t(lang, 'recExportFormat'), e.format || 'jsonl', [['jsonl', 'JSONL'], ['csv', 'CSV']])}
