@@ -89,6 +89,7 @@ const T = {
   deadlineForward: ['转交期限', 'Forward deadline'],
   deadlineAnswer: ['答复期限', 'Answer deadline'],
   workingDaysLeft: ['个工作日后截止', 'working days left after today'],
+  workingDayLeft: ['个工作日后截止', 'working day left after today'],
   dueToday: ['今天截止', 'due today'],
   calendarNotCovered: ['期限跨入尚未发布放假安排的年份，暂按周一至周五扣除法定节假日计算（调休未计）', 'The deadline reaches a year whose holiday schedule is not published yet; Monday to Friday less the statutory holidays assumed (no adjusted weekends)'],
   overdue: ['已超期', 'Overdue'],

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { gatewaySuite } from '../helpers/gateway.js';
 import { CaseSweeper } from '../../src/app/case-sweeper.js';
 import { SmsguardError } from '../../src/domain/errors.js';
-import { FORM, webCookie } from '../helpers/web.js';
+import { FORM, staffCookies, webCookie } from '../helpers/web.js';
 
 
 describe('complaint web pages and hardening', () => {
@@ -295,5 +295,24 @@ describe('complaint web pages and hardening', () => {
       assert.equal(ev[0]?.kind, 'created', c.id);
       assert.match(c.reference, /^C\d{8}[0-9A-F]{8}$/);
     }
+  });
+});
+
+// One working day left read "1 working days left after today" on the English pages (2026-12-08).
+describe('a deadline one working day away, in English', () => {
+  const { g } = gatewaySuite();
+  test('says "1 working day left" on the case page and the list, and days in the plural otherwise', async () => {
+    const filed = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', text: '又收到了' } })).json();
+    const centre = (await staffCookies(g)).centre;
+    const page = async (url: string) => (await g.http.inject({ method: 'GET', url, headers: { cookie: `${centre}; sg_lang=en` } })).body;
+    const days = (await g.http.inject({ method: 'GET', url: `/v1/cases/${filed.id}`, headers: g.admin })).json().deadline.workingDaysLeft as number;
+    assert.ok(days > 1, String(days));
+    assert.match(await page(`/web/cases/${filed.id}`), new RegExp(`${days} working days left after today`));
+    const left = async () => (await g.http.inject({ method: 'GET', url: `/v1/cases/${filed.id}`, headers: g.admin })).json().deadline.workingDaysLeft;
+    for (let i = 0; i < 14 && (await left()) !== 1; i++) g.clock.advance(86_400_000);
+    assert.equal(await left(), 1, 'the clock moved to the working day before the deadline');
+    const casePage = await page(`/web/cases/${filed.id}`);
+    assert.match(casePage, /id="deadline">[^\n]*· 1 working day left after today</);
+    assert.match(await page('/web/cases'), /<br>1 working day left after today</);
   });
 });

@@ -13,11 +13,14 @@ import { codeLabel } from '../code-labels.js';
 import { articleText, ruleLabel, withId } from '../rule-labels.js';
 import { newFormToken } from '../form-once.js';
 
+/** "N working days left after today", one day said as one in English ("1 working days" before 2026-12-08). */
+const daysLeft = (lang: Lang, n: number | null): string => `${n} ${t(lang, n === 1 ? 'workingDayLeft' : 'workingDaysLeft')}`;
+
 function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
   if (!d.running) return `<span class="hint">${esc(t(lang, 'noDeadline'))}</span>`;
   const label = t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer');
-  const left = d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`;
+  const left = d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : esc(daysLeft(lang, d.workingDaysLeft));
   return `${esc(label)}${colon(lang)}${esc(fmtDue(d.dueAt))}<br>${left}`;
 }
 
@@ -180,7 +183,7 @@ export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: Con
   const name = c.contentProviderId === OPERATOR_ACCOUNT_ID ? t(lang, 'operatorAccount') : c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
   const d = c.deadline;
   const deadline = d.running
-    ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}${colon(lang)}<strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
+    ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}${colon(lang)}<strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : esc(daysLeft(lang, d.workingDaysLeft))}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
     : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
   const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))}${GENERIC_ACTOR_IDS.has(e.actorId) ? '' : ` <span class="hint mono">${esc(e.actorId)}</span>`}</td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(reasonText(lang, e))}</td></tr>`).join('');
   const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(measureResultLabel(lang, m.detail))}</li>`).join('');
