@@ -160,21 +160,26 @@ ${l.body}
 </html>`;
 }
 
-/** A labelled text-like input with an optional hint tied by aria-describedby. */
-export function field(o: { id: string; name?: string; label: string; type?: string; value?: string; hint?: string; required?: boolean; attrs?: string }): string {
+/**
+ * A labelled text-like input with an optional hint tied by aria-describedby. `error`: the id of the
+ * page's alert when it is about this field, which then is marked invalid and described by it too.
+ */
+export function field(o: { id: string; name?: string; label: string; type?: string; value?: string; hint?: string; required?: boolean; attrs?: string; error?: string }): string {
   const hintId = o.hint ? `${o.id}-hint` : '';
+  const describedBy = [hintId, o.error ?? ''].filter(Boolean).join(' ');
   return `<label for="${o.id}">${esc(o.label)}${o.required ? ' <span aria-hidden="true">*</span>' : ''}</label>
 ${o.hint ? `<p class="hint" id="${hintId}">${esc(o.hint)}</p>` : ''}
-<input id="${o.id}" name="${esc(o.name ?? o.id)}" type="${o.type ?? 'text'}" value="${esc(o.value ?? '')}"${o.required ? ' required' : ''}${hintId ? ` aria-describedby="${hintId}"` : ''}${o.attrs ? ` ${o.attrs}` : ''}>`;
+<input id="${o.id}" name="${esc(o.name ?? o.id)}" type="${o.type ?? 'text'}" value="${esc(o.value ?? '')}"${o.required ? ' required' : ''}${o.error ? ' aria-invalid="true"' : ''}${describedBy ? ` aria-describedby="${describedBy}"` : ''}${o.attrs ? ` ${o.attrs}` : ''}>`;
 }
 
-export function textarea(o: { id: string; name?: string; label: string; value?: string; hint?: string; required?: boolean; maxlength?: number }): string {
+export function textarea(o: { id: string; name?: string; label: string; value?: string; hint?: string; required?: boolean; maxlength?: number; error?: string }): string {
   const hintId = o.hint ? `${o.id}-hint` : '';
+  const describedBy = [hintId, o.error ?? ''].filter(Boolean).join(' ');
   return `<label for="${o.id}">${esc(o.label)}${o.required ? ' <span aria-hidden="true">*</span>' : ''}</label>
 ${o.hint ? `<p class="hint" id="${hintId}">${esc(o.hint)}</p>` : ''}
-<textarea id="${o.id}" name="${esc(o.name ?? o.id)}"${o.required ? ' required' : ''}${o.maxlength ? ` maxlength="${o.maxlength}"` : ''}${hintId ? ` aria-describedby="${hintId}"` : ''}>${esc(o.value ?? '')}</textarea>`;
+<textarea id="${o.id}" name="${esc(o.name ?? o.id)}"${o.required ? ' required' : ''}${o.maxlength ? ` maxlength="${o.maxlength}"` : ''}${o.error ? ' aria-invalid="true"' : ''}${describedBy ? ` aria-describedby="${describedBy}"` : ''}>${esc(o.value ?? '')}</textarea>`;
 }
 
-export function alertBox(message: string, lang: Lang): string {
-  return `<div class="alert" role="alert"><strong>${esc(t(lang, 'error'))}${lang === 'en' ? ':' : '：'}</strong>${lang === 'en' ? ' ' : ''}${esc(message)}</div>`;
+export function alertBox(message: string, lang: Lang, id?: string): string {
+  return `<div class="alert" role="alert"${id ? ` id="${id}"` : ''}><strong>${esc(t(lang, 'error'))}${lang === 'en' ? ':' : '：'}</strong>${lang === 'en' ? ' ' : ''}${esc(message)}</div>`;
 }

@@ -23,6 +23,14 @@ describe('complaint web pages and hardening', () => {
     assert.match(bad.body, /role="alert"/);
     assert.match(bad.body, /invalid_msisdn/);
     assert.match(bad.body, /value="x"|>x</, 'what the user typed is kept');
+    // the field the refusal is about is marked invalid and described by the alert (nothing tied them)
+    assert.match(bad.body, /<div class="alert" role="alert" id="form-error">/);
+    assert.match(bad.body, /<input id="msisdn" name="msisdn" type="tel" value="123" required aria-invalid="true" aria-describedby="msisdn-hint form-error"/);
+    assert.doesNotMatch(bad.body, /<(input|textarea) id="(sender|text|receivedAt|request)"[^>]*aria-invalid/, 'only that field');
+    const badTime = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: 'msisdn=13800138000&text=x&receivedAt=yesterday' });
+    assert.equal(badTime.statusCode, 400);
+    assert.match(badTime.body, /<input id="receivedAt" name="receivedAt" type="datetime-local" value="yesterday" aria-invalid="true" aria-describedby="form-error">/);
+    assert.doesNotMatch(badTime.body, /id="msisdn"[^>]*aria-invalid/);
     const empty = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: 'msisdn=13800138000' });
     assert.equal(empty.statusCode, 400, 'bad input: nothing said about the message');
     assert.match(empty.headers['content-type'] as string, /^text\/html/);

@@ -32,15 +32,22 @@ const SCREENSHOT_SCRIPT = `
 })();
 </script>`;
 
-export function complaintForm(lang: Lang, values: Record<string, string> = {}, error?: string): string {
-  return `${error ? alertBox(error, lang) : ''}
+/**
+ * The complaint form. `error`: the refusal to show above it; `errorField`: the use case's field it is
+ * about (the API's `field`), which is marked invalid and described by the alert, so a screen reader on
+ * that field says what is wrong with it (a sighted reader sees the alert; before 2026-12-08 nothing tied
+ * the two).
+ */
+export function complaintForm(lang: Lang, values: Record<string, string> = {}, error?: string, errorField?: string): string {
+  const err = (name: string) => (error && errorField === name ? 'form-error' : undefined);
+  return `${error ? alertBox(error, lang, 'form-error') : ''}
 <p>${esc(t(lang, 'formIntro'))}</p>
 <form method="post" action="/web/complaint" id="complaint-form">
-${field({ id: 'msisdn', label: t(lang, 'fMsisdn'), type: 'tel', hint: t(lang, 'fMsisdnHint'), required: true, value: values.msisdn, attrs: 'autocomplete="tel" inputmode="tel" maxlength="32"' })}
-${field({ id: 'sender', label: t(lang, 'fSender'), hint: t(lang, 'fSenderHint'), value: values.sender, attrs: 'maxlength="40"' })}
-${textarea({ id: 'text', label: t(lang, 'fText'), value: values.text, maxlength: 2000 })}
-${field({ id: 'receivedAt', label: t(lang, 'fReceivedAt'), type: 'datetime-local', value: values.receivedAt })}
-${field({ id: 'request', label: t(lang, 'fRequest'), hint: t(lang, 'fRequestHint'), value: values.request, attrs: 'maxlength="500"' })}
+${field({ id: 'msisdn', label: t(lang, 'fMsisdn'), type: 'tel', hint: t(lang, 'fMsisdnHint'), required: true, value: values.msisdn, attrs: 'autocomplete="tel" inputmode="tel" maxlength="32"', error: err('msisdn') })}
+${field({ id: 'sender', label: t(lang, 'fSender'), hint: t(lang, 'fSenderHint'), value: values.sender, attrs: 'maxlength="40"', error: err('sender') })}
+${textarea({ id: 'text', label: t(lang, 'fText'), value: values.text, maxlength: 2000, error: err('text') })}
+${field({ id: 'receivedAt', label: t(lang, 'fReceivedAt'), type: 'datetime-local', value: values.receivedAt, error: err('receivedAt') })}
+${field({ id: 'request', label: t(lang, 'fRequest'), hint: t(lang, 'fRequestHint'), value: values.request, attrs: 'maxlength="500"', error: err('request') })}
 <noscript><p class="hint" id="shot-nojs">${esc(t(lang, 'fScreenshotNoJs'))}</p></noscript>
 <div id="shot-box" hidden>
 <label for="shot">${esc(t(lang, 'fScreenshot'))}</label>

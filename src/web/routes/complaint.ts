@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SCREENSHOT, SCREENSHOT_MAX, type FiledCase } from '../../app/complaint-intake.js';
+import { SmsguardError } from '../../domain/errors.js';
 import { t } from '../i18n.js';
 import { complaintForm, filedPage, publicCreditPage, statusForm } from '../pages/public.js';
 import { newFormToken } from '../form-once.js';
@@ -33,7 +34,7 @@ export function registerComplaintRoutes(f: FastifyInstance, w: WebContext): void
       // A screenshot that is one goes back in the form with the rest, so the user does not have to pick it again
       // (nor learn, after fixing the number, that a complaint with only a screenshot now says nothing).
       const screenshot = SCREENSHOT.test(body.screenshot) && body.screenshot.length <= SCREENSHOT_MAX ? body.screenshot : '';
-      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot, once }, r.message), await who(req), r.status);
+      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot, once }, r.message, e instanceof SmsguardError ? e.field : undefined), await who(req), r.status);
     }
   });
   /** `refused`: a withdraw the use case refused, shown above the status it left. */
