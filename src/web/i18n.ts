@@ -107,6 +107,8 @@ const T = {
   noConsent: ['无（非商业短信或未找到）', 'None (not commercial, or not found)'],
   verdicts: ['判定记录', 'Decision trail'],
   score: ['匹配度', 'Score'],
+  // the score is a bare number (10.98): what it measures, and which way is closer (src/app/case-evidence.ts)
+  scoreHint: ['匹配度按发送方、短信内容和时间与投诉的接近程度计算，数值越高越接近；够高且最高的一条即上面“匹配的短信”。', 'Score: how closely the sender, the text and the time match the complaint, higher is closer; the highest one that is high enough is the matched message above.'],
   consentId: ['同意记录编号', 'Consent id'],
   consentCategory: ['业务类别', 'Category'],
   consentGranted: ['同意时间', 'Given at'],

@@ -102,12 +102,15 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     const f = await complaintOnPromotion(g, cp, '13800138003', '【示例】会员日全场八折');
     const zh = (await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: { cookie: cookies.regulator } })).body;
     assert.match(zh, /<th scope="col">匹配度<\/th>/);
+    // the score, a bare number, is said what it measures and which way is closer
+    assert.match(zh, /<p class="hint" id="score-hint">匹配度按发送方、短信内容和时间与投诉的接近程度计算，数值越高越接近；[^<]*<\/p>\n<table aria-describedby="score-hint">/);
     assert.match(zh, /<dt>同意记录编号<\/dt>[\s\S]*<dt>业务类别<\/dt>[\s\S]*<dt>同意时间<\/dt>[\s\S]*<dt>同意凭证<\/dt>/);
     assert.match(zh, /id="matched-message">[^\n]*· 商业<br>/, 'the message class');
     assert.match(zh, /<li>已接受 · /, 'the status history');
     for (const raw of ['>score<', '<dt>id</dt>', '<dt>category</dt>', '<dt>granted</dt>', '<dt>proof</dt>', '<li>accepted', '· commercial<br>']) assert.ok(!zh.includes(raw), raw);
     const en = (await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}?lang=en`, headers: { cookie: cookies.regulator } })).body;
     assert.match(en, /<th scope="col">Score<\/th>/);
+    assert.match(en, /id="score-hint">Score: how closely the sender, the text and the time match the complaint, higher is closer;/);
     assert.match(en, /· commercial<br>/);
     const credit = (await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: cookies.regulator } })).body;
     assert.match(credit, /<th scope="col">状态<\/th>/);

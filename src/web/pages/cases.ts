@@ -120,7 +120,8 @@ function evidenceSection(lang: Lang, c: CaseDetail): string {
 <h3>${esc(t(lang, 'matched'))}</h3>
 ${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(fmtTime(m.at))} · <span class="mono">${esc(m.from)}</span> · ${esc(tk(lang, `cls_${m.type}`))}<br>${sentBy(lang, m.purpose)}${esc(m.text)}</p>` : `<p id="matched-message">—</p>`}
 <h3>${esc(t(lang, 'candidates'))}</h3>
-${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'sender'))}</th><th scope="col">${esc(t(lang, 'text'))}</th><th scope="col">${esc(t(lang, 'score'))}</th></tr></thead><tbody>${cands}</tbody></table>` : '<p>—</p>'}
+${cands ? `<p class="hint" id="score-hint">${esc(t(lang, 'scoreHint'))}</p>
+<table aria-describedby="score-hint"><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'sender'))}</th><th scope="col">${esc(t(lang, 'text'))}</th><th scope="col">${esc(t(lang, 'score'))}</th></tr></thead><tbody>${cands}</tbody></table>` : '<p>—</p>'}
 <div class="grid"><div><h3>${esc(t(lang, 'consent'))}</h3>${consent}</div>
 <div><h3>${esc(t(lang, 'history'))}</h3>${hist ? `<ul>${hist}</ul>` : '<p>—</p>'}</div></div>
 <details><summary>${esc(t(lang, 'verdicts'))} (${(ev.verdicts ?? []).length})</summary>${verdicts ? `<table id="verdicts"><thead><tr><th scope="col">${esc(t(lang, 'vRule'))}</th><th scope="col">${esc(t(lang, 'vArticle'))}</th><th scope="col">${esc(t(lang, 'vOutcome'))}</th><th scope="col">${esc(t(lang, 'vCode'))}</th><th scope="col">${esc(t(lang, 'vNote'))}</th></tr></thead><tbody>${verdicts}</tbody></table>` : '<p>—</p>'}</details>
