@@ -189,7 +189,8 @@ const T = {
   // login
   loginTitle: ['工作人员登录', 'Staff sign-in'],
   fToken: ['访问令牌', 'Access token'],
-  fTokenHint: ['管理员为每位工作人员单独签发的令牌', 'The personal token your administrator issued'],
+  // a provider's staff sign in with an API key of the provider: the hint named only the operator's tokens
+  fTokenHint: ['管理员为每位工作人员单独签发的令牌；企业员工请使用运营方为本企业签发的 API 密钥（以 sgk_ 开头）', 'The personal token your administrator issued; a provider\'s staff use an API key the operator issued to the provider (it starts with sgk_)'],
   fLogin: ['登录', 'Sign in'],
   formTooLarge: ['提交的内容超过 2 MB，无法处理：举报请分批导入（每次不超过 1000 条），截图请选择 500 KB 以内的图片。请返回上一页重新提交。', 'What was sent is over 2 MB and cannot be taken: import reports in parts (up to 1000 at a time), and choose a screenshot of 500 KB or less. Go back and send it again.'],
   formUnreadable: ['提交的内容无法读取，请返回上一页重新提交。', 'What was sent could not be read: go back and send it again.'],

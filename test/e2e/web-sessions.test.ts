@@ -76,7 +76,10 @@ describe('web sign-in sessions', () => {
     const after = await g.http.inject({ method: 'GET', url: '/web/login?out=1' });
     assert.match(after.body, /<div class="notice" role="status" id="login-notice">您已退出登录。在这台电脑上再次办理时，请重新登录。<\/div>/);
     assert.match((await g.http.inject({ method: 'GET', url: '/web/login?out=1&lang=en' })).body, /id="login-notice">You have signed out\. Sign in again to work on this computer\.<\/div>/);
-    assert.doesNotMatch((await g.http.inject({ method: 'GET', url: '/web/login' })).body, /login-notice/, 'a first visit says nothing');
+    const first = (await g.http.inject({ method: 'GET', url: '/web/login' })).body;
+    assert.doesNotMatch(first, /login-notice/, 'a first visit says nothing');
+    // a provider's staff are told what to sign in with (the hint named only the operator's tokens)
+    assert.match(first, /<p class="hint" id="token-hint">管理员为每位工作人员单独签发的令牌；企业员工请使用运营方为本企业签发的 API 密钥（以 sgk_ 开头）<\/p>/);
     assert.match(String(out.headers['set-cookie']), /^sg_session=; Path=\/web; HttpOnly; SameSite=Strict; Max-Age=0$/);
     await ledToStaleSignIn(g, copy);
     // a form posted with the copy is not taken either
