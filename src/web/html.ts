@@ -53,6 +53,7 @@ a { color: var(--accent); }
 header.site { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .6rem 1rem; border-bottom: 1px solid var(--line); }
 header.site nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; padding: 0; }
 header.site .brand { font-weight: 700; }
+header.site a[aria-current="page"] { font-weight: 700; text-decoration: none; }
 header.site button { display: inline-block; margin: 0; padding: 0 .6rem; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 label { display: block; font-weight: 600; margin-top: .8rem; }
@@ -139,7 +140,10 @@ export function page(l: Layout): string {
       ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}${colon(l.lang)}<span id="signed-in-role">${esc(tkOr(l.lang, `ar_${p.role}`) ?? p.role)}</span></span></li>`
       : `<li><a href="/web/login">${esc(t(l.lang, 'navLogin'))}</a></li>`,
     `<li><a href="${esc(langLink(l.path, l.lang))}" lang="${l.lang === 'zh' ? 'en' : 'zh-CN'}">${esc(t(l.lang, 'switchLang'))}</a></li>`,
-  ].join('');
+  ].join('')
+    // the menu entry of the page shown is marked (aria-current), so a screen reader says where one is
+    // and the page shows it: no entry was, on any page
+    .replace(`<li><a href="${esc(l.path.split('?')[0]!)}">`, (a) => a.replace('">', '" aria-current="page">'));
   return `<!doctype html>
 <html lang="${l.lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>

@@ -76,7 +76,7 @@ describe('the charged-services pages', () => {
   test('the operator: every provider\'s services with name, tariff in yuan, charging method and provider, as the API lists them; in both languages', async () => {
     const r = await get('/web/charged-services', c.admin);
     assert.equal(r.statusCode, 200, r.body);
-    assert.match(nav(r.body), /<a href="\/web\/charged-services">收费业务<\/a>/);
+    assert.match(nav(r.body), /<a href="\/web\/charged-services"(?: aria-current="page")?>收费业务<\/a>/);
     const api = (await apiGet('/v1/charged-services', g.admin)).json().items as { id: string }[];
     assert.deepEqual(listed(r.body), api.map((s) => s.id));
     assert.deepEqual(listed(r.body), [serviceId, otherServiceId]);
@@ -88,7 +88,7 @@ describe('the charged-services pages', () => {
     assert.match(rowOf(r.body, 'data-service', otherServiceId), /0\.1 元\/条[\s\S]*按条[\s\S]*别家传媒有限公司/);
     assert.match(r.body, /id="register-form"/);
     const en = await get('/web/charged-services?lang=en', c.admin);
-    assert.match(nav(en.body), /<a href="\/web\/charged-services">Charged services<\/a>/);
+    assert.match(nav(en.body), /<a href="\/web\/charged-services"(?: aria-current="page")?>Charged services<\/a>/);
     assert.match(rowOf(en.body, 'data-service', serviceId), /2 yuan a month[\s\S]*monthly/);
     // the provider filter, as ?contentProviderId= of the API
     const one = await get(`/web/charged-services?contentProviderId=${other.id}`, c.admin);
@@ -164,7 +164,7 @@ describe('the charged-services pages', () => {
   test('a provider: its own services only; another\'s is 403 in the list\'s address and on its page, as from the API; registering is the operator\'s', async () => {
     const r = await get('/web/charged-services', c.cp);
     assert.equal(r.statusCode, 200, r.body);
-    assert.match(nav(r.body), /<a href="\/web\/charged-services">收费业务<\/a>/);
+    assert.match(nav(r.body), /<a href="\/web\/charged-services"(?: aria-current="page")?>收费业务<\/a>/);
     const own = (await apiGet('/v1/charged-services', cp.auth)).json().items.map((s: { id: string }) => s.id);
     assert.deepEqual(listed(r.body), own);
     assert.ok(!listed(r.body).includes(otherServiceId), 'another\'s service not listed');

@@ -35,7 +35,7 @@ describe('web pages in the page\'s language', () => {
       const chooser = await g.http.inject({ method: 'GET', url: '/web/reports/annual', headers });
       assert.equal(chooser.statusCode, 200, who);
       assert.match(chooser.body, /<table id="annual-providers">/, `${who}: the link leads to the chooser`);
-      assert.match(nav(chooser.body), link, `${who}: on the chooser too`);
+      assert.match(nav(chooser.body), /<li><a href="\/web\/reports\/annual" aria-current="page">年度检查报告<\/a><\/li>/, `${who}: on the chooser too, marked as the page shown`);
     }
     const en = await g.http.inject({ method: 'GET', url: '/web/cases?lang=en', headers: { cookie: cookies.regulator } });
     assert.match(nav(en.body), /<li><a href="\/web\/reports\/annual">Annual inspection report<\/a><\/li>/);
@@ -45,6 +45,15 @@ describe('web pages in the page\'s language', () => {
       assert.ok(!nav(page.body).includes('/web/reports/annual'), who);
     }
   });
+  // No menu entry was marked as the page shown: a screen reader could not say where one was (2026-12-08).
+  test('the menu marks the entry of the page shown (aria-current), and only that one', async () => {
+    const current = (body: string) => [...nav(body).matchAll(/<a href="([^"]*)" aria-current="page">/g)].map((m) => m[1]);
+    assert.deepEqual(current((await g.http.inject({ method: 'GET', url: '/web/complaint' })).body), ['/web/complaint']);
+    assert.deepEqual(current((await g.http.inject({ method: 'GET', url: '/web/cases?state=received', headers: { cookie: cookies.centre } })).body), ['/web/cases']);
+    assert.deepEqual(current((await g.http.inject({ method: 'GET', url: '/web/credit?lang=en', headers: { cookie: cookies.regulator } })).body), ['/web/credit']);
+    assert.deepEqual(current((await g.http.inject({ method: 'GET', url: '/web/no/such/page', headers: { cookie: cookies.regulator } })).body), [], 'a page no entry names: none');
+  });
+
   test('the 12321 import says why each line was refused in the page\'s language, by the key the line names', async () => {
     const lines = [
       JSON.stringify({ reference: 'IMP-1', msisdn: '12345', text: 'x' }),

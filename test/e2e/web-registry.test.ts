@@ -136,7 +136,7 @@ describe('the registry\'s web pages', () => {
     assert.equal(own.statusCode, 200, own.body);
     assert.equal(cells(own.body, 'ports').length, 3);
     assert.ok(!own.body.includes('href="/web/providers"'), 'no link to a list it may not read');
-    assert.ok(nav(own.body).includes(`<a href="/web/providers/${cp.id}">本企业登记信息</a>`));
+    assert.ok(nav(own.body).includes(`<a href="/web/providers/${cp.id}" aria-current="page">本企业登记信息</a>`), 'its own entry, marked as the page shown');
     for (const id of [other.id, 'cp_nobody']) {
       const r = await get(`/web/providers/${id}`, c.cp);
       assert.equal(r.statusCode, 403, `${id}: ${r.body}`);
@@ -149,7 +149,7 @@ describe('the registry\'s web pages', () => {
   test('the menu links the registry for the operator and regulators, a provider\'s own entry for a provider, and nothing for the report centre; whom it is not for get 403', async () => {
     for (const [who, headers] of [['admin', g.admin], ['regulator', { cookie: c.regulator }], ['fujian', { cookie: c.fujian }]] as const) {
       const r = await g.http.inject({ method: 'GET', url: '/web/cases', headers });
-      assert.match(nav(r.body), /<li><a href="\/web\/providers">企业登记<\/a><\/li>/, who);
+      assert.match(nav(r.body), /<li><a href="\/web\/providers"(?: aria-current="page")?>企业登记<\/a><\/li>/, who);
     }
     const centre = await get('/web/cases', c.centre);
     assert.ok(!nav(centre.body).includes('/web/providers'), 'report centre');
@@ -167,7 +167,7 @@ describe('the registry\'s web pages', () => {
     assert.match(list.body, /<html lang="en">/);
     assert.match(list.body, /<h1>Registered providers<\/h1>/);
     assert.match(list.body, /<th scope="col">Provider<\/th><th scope="col">Credit code<\/th><th scope="col">Licence number<\/th><th scope="col">Status<\/th><th scope="col">Registered<\/th>/);
-    assert.match(nav(list.body), /<li><a href="\/web\/providers">Registered providers<\/a><\/li>/);
+    assert.match(nav(list.body), /<li><a href="\/web\/providers"(?: aria-current="page")?>Registered providers<\/a><\/li>/);
     assert.deepEqual(cells(list.body, 'providers')[0].slice(3, 4), ['active']);
     const one = await get(`/web/providers/${cp.id}?lang=en`, c.cp);
     assert.deepEqual(cells(one.body, 'signatures').map((x) => x[1]), ['approved', 'pending review', 'rejected']);

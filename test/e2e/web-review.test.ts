@@ -99,7 +99,7 @@ describe('the review queue and early warning page', () => {
   test('the operator: every held message oldest first, with when, who, from/to, text, why and the end of its hold; alerts; actions with Lift', async () => {
     const r = await get('/web/review', c.admin);
     assert.equal(r.statusCode, 200, r.body);
-    assert.match(nav(r.body), /<a href="\/web\/review">审核与预警<\/a>/);
+    assert.match(nav(r.body), /<a href="\/web\/review"(?: aria-current="page")?>审核与预警<\/a>/);
     assert.match(r.body, /<h1>暂扣短信审核与预警<\/h1>/);
     assert.deepEqual(heldIds(r.body), [...ids, otherId, promoId]);
     const api = (await g.http.inject({ method: 'GET', url: '/v1/review-queue', headers: g.admin })).json().messages as { id: string; heldAt: number; expiresAt: number }[];
@@ -134,7 +134,7 @@ describe('the review queue and early warning page', () => {
 
     const en = await get('/web/review?lang=en', c.admin);
     assert.match(en.body, /<h1>Held messages and early warning<\/h1>/);
-    assert.match(en.body, /<a href="\/web\/review">Review and alerts<\/a>/);
+    assert.match(en.body, /<a href="\/web\/review"(?: aria-current="page")?>Review and alerts<\/a>/);
     assert.match(en.body, /<th scope="col">Why held<\/th>/);
     assert.match(en.body, />Release<\/button>/);
     assert.match(en.body, />Lift<\/button>/);
@@ -146,7 +146,7 @@ describe('the review queue and early warning page', () => {
   test('a provider: its own held messages and alerts, read-only; no actions, no other provider; it cannot release', async () => {
     const r = await get('/web/review', c.cp);
     assert.equal(r.statusCode, 200, r.body);
-    assert.match(nav(r.body), /<a href="\/web\/review">/);
+    assert.match(nav(r.body), /<a href="\/web\/review"(?: aria-current="page")?>/);
     assert.deepEqual(heldIds(r.body), [...ids, promoId]);
     assert.ok(rowOf(r.body, 'held', ids[0]).includes(TEXT(1)));
     assert.match(r.body, /由运营方审核放行或拒绝/);
