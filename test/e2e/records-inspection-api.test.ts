@@ -87,7 +87,7 @@ describe('records inspection over the API', () => {
       const r = await g.http.inject({ method: 'GET', url: exportUrl(cp.id, NOV_FROM, NOV_TO, `&format=${format}`), headers: g.admin });
       assert.equal(r.statusCode, 200, r.body);
       assert.equal(r.headers['content-type'], 'application/x-tar');
-      assert.match(String(r.headers['content-disposition']), new RegExp(`^attachment; filename="inspection-${cp.id}-20261031T160000Z-20261130T160000Z\\.tar"$`));
+      assert.match(String(r.headers['content-disposition']), new RegExp(`^attachment; filename="inspection-${cp.id}-20261101T000000\\+0800-20261201T000000\\+0800\\.tar"$`));
       const { manifest, text } = checkExport(g, r.rawPayload, format);
       assert.equal(r.headers['x-smsguard-export-sha256'], manifest.file.sha256);
       assert.deepEqual(manifest.filter, { contentProviderId: cp.id, from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' });

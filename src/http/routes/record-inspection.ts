@@ -62,9 +62,13 @@ function sendTar(reply: FastifyReply, built: BuiltExport, fileName: string): Fas
     .send(body);
 }
 
-/** `inspection-<provider>-<from>-<to>.tar`, the range as the manifest states it (UTC instants, compacted). */
+/**
+ * `inspection-<provider>-<from>-<to>.tar`, the range in Asia/Shanghai time (compacted, `+0800`): an
+ * export of 2026-11-01 to 2026-11-30 was named `…-20261031T160000Z-20261130T160000Z.tar`, the UTC
+ * instants of the manifest, which read as the wrong days to the inspector it is for.
+ */
 export function exportFileName(built: BuiltExport): string {
-  const t = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const t = (iso: string) => `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace(/[-:]/g, '')}+0800`;
   const f = built.manifest.filter;
   return `inspection-${f.contentProviderId.replace(/[^\w.-]/g, '_')}-${t(f.from)}-${t(f.to)}.tar`;
 }
