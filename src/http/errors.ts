@@ -38,6 +38,20 @@ function pointer(p: string): string[] {
 /** At most this many unknown keys are named: a body of thousands of them needs no answer as long. */
 const UNKNOWN_NAMED = 5;
 
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * The body schema object a validation error's keyword sits in (its `schemaPath` less the keyword)
+ * and the body value it judged (its `instancePath`), for the refusal's hints below.
+ */
+function failedAt(req: FastifyRequest, schemaPath: string, instancePath: string | undefined): { schema: unknown; data: unknown } {
+  let schema: unknown = req.routeOptions.schema?.body;
+  for (const s of pointer(schemaPath).slice(0, -1)) schema = schema && typeof schema === 'object' ? (schema as Record<string, unknown>)[s] : undefined;
+  let data: unknown = req.body;
+  for (const s of pointer(instancePath ?? '')) data = data && typeof data === 'object' && has(data, s) ? (data as Record<string, unknown>)[s] : undefined;
+  return { schema, data };
+}
+
 /**
  * What to append to a refusal for a missing required body field when the object that lacks it holds
  * keys its schema does not list: a misspelt required field (`{"msisdn":[…]}` for `msisdns`,
@@ -52,11 +66,7 @@ const UNKNOWN_NAMED = 5;
 function unknownBesideMissing(e: FastifyError, req: FastifyRequest): string {
   const v = e.validation?.[0];
   if (e.validationContext !== 'body' || v?.keyword !== 'required' || !v.schemaPath?.startsWith('#/')) return '';
-  let schema: unknown = req.routeOptions.schema?.body;
-  for (const s of pointer(v.schemaPath).slice(0, -1)) schema = schema && typeof schema === 'object' ? (schema as Record<string, unknown>)[s] : undefined;
-  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-  let data: unknown = req.body;
-  for (const s of pointer(v.instancePath ?? '')) data = data && typeof data === 'object' && has(data, s) ? (data as Record<string, unknown>)[s] : undefined;
+  const { schema, data } = failedAt(req, v.schemaPath, v.instancePath);
   const { properties, additionalProperties } = (schema ?? {}) as { properties?: unknown; additionalProperties?: unknown };
   if (!properties || typeof properties !== 'object' || additionalProperties || !data || typeof data !== 'object' || Array.isArray(data)) return '';
   const unknown = Object.keys(data).filter((k) => !has(properties, k));
@@ -69,6 +79,23 @@ function unknownBesideMissing(e: FastifyError, req: FastifyRequest): string {
   });
   const more = unknown.length > UNKNOWN_NAMED ? `; and ${unknown.length - UNKNOWN_NAMED} more` : '';
   return ` (unknown field${unknown.length > 1 ? 's' : ''}: ${named.join('; ')}${more})`;
+}
+
+/**
+ * ` (did you mean proof?)` for an unknown body key (Ajv's `additionalProperties`) near a field its
+ * object's schema lists and the object lacks ({@link closestName}), as for a missing field above and
+ * a message's own fields (src/app/validate.ts); a misspelt optional field (`{"proff":…}` in a
+ * consent) was answered `proff: unknown field` alone. Empty when no name is near.
+ */
+function unknownMeant(e: FastifyError, req: FastifyRequest): string {
+  const v = e.validation?.[0];
+  const key = (v?.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
+  if (e.validationContext !== 'body' || v?.keyword !== 'additionalProperties' || typeof key !== 'string' || !v.schemaPath?.startsWith('#/')) return '';
+  const { schema, data } = failedAt(req, v.schemaPath, v.instancePath);
+  const { properties } = (schema ?? {}) as { properties?: unknown };
+  if (!properties || typeof properties !== 'object' || !data || typeof data !== 'object' || Array.isArray(data)) return '';
+  const meant = closestName(key, Object.keys(properties).filter((k) => !has(data as object, k)));
+  return meant ? ` (did you mean ${meant}?)` : '';
 }
 
 /**
@@ -105,7 +132,7 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
       const list = typeof types === 'string' ? types.split(',') : Array.isArray(types) ? types.map(String) : [];
       const typed = list.length > 1 ? list : undefined;
       const detail = typed ? `must be ${typed.slice(0, -1).join(', ')} or ${typed[typed.length - 1]}`
-        : v?.keyword === 'additionalProperties' ? 'unknown field'
+        : v?.keyword === 'additionalProperties' ? `unknown field${unknownMeant(err, req)}`
         : missing.length > 1 ? `${v?.message ?? 'invalid'} (missing: ${missing.join(', ')})`
         : `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
       // appended, so the answer before it (what clients match on) is unchanged

@@ -97,6 +97,24 @@ test('the bodies left open to the use case refuse an unknown key there, naming i
   }
 });
 
+test('an unknown body field near one its object takes and lacks (a misspelt optional field) is answered with the field it likely meant', async () => {
+  const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' };
+  const consent = { msisdn: '13800138123', category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z' };
+  // [url, body, field, message]: before, `proff: unknown field` alone
+  const cases: [string, unknown, string, string][] = [
+    ['/v1/consents', { ...consent, proff: proof }, 'proff', 'proff: unknown field (did you mean proof?)'],
+    // nothing near: as before
+    ['/v1/consents', { ...consent, colour: 'red' }, 'colour', 'colour: unknown field'],
+    // its right spelling sent beside it: not a misspelling of it
+    ['/v1/consents', { ...consent, proof, proff: proof }, 'proff', 'proff: unknown field'],
+  ];
+  for (const [url, payload, field, message] of cases) {
+    const r = await http.inject({ method: 'POST', url, headers: cp.auth, payload: payload as Record<string, unknown> });
+    assert.equal(r.statusCode, 400, `${url}: ${r.body}`);
+    assert.deepEqual(r.json().error, { code: 'invalid_request', field, message }, `${url} ${JSON.stringify(payload)}`);
+  }
+});
+
 test('a required field missing beside one the schema does not know (a misspelt required field): the answer names both, the missing field first as before', async () => {
   const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' };
   const consent = { msisdn: '13800138121', category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof };
