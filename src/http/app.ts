@@ -39,6 +39,7 @@ import { PAGE_HEADERS } from '../web/routes/context.js';
 import { badAddressPage } from '../web/routes/site.js';
 import { documentIdempotencyKey } from './idempotency-key.js';
 import { documentServerErrors } from './server-errors-doc.js';
+import { oas30Document } from './openapi-doc.js';
 import { registerReadyz } from './readyz.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -128,7 +129,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       info: { title: 'smsguard', version: PACKAGE_VERSION, description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service. An operation without a request body takes none: a JSON body other than {} (a reason on a cancellation) is refused 400 invalid_request naming its first field; no body, an empty one and {} are taken.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transformObject: (doc) => ('openapiObject' in doc ? documentServerErrors(documentIdempotencyKey(optionalNullableBodies(doc.openapiObject))) : doc.swaggerObject),
+    // oas30Document last, so that what the others add is an OpenAPI 3.0 document too (src/http/openapi-doc.ts)
+    transformObject: (doc) => ('openapiObject' in doc ? oas30Document(documentServerErrors(documentIdempotencyKey(optionalNullableBodies(doc.openapiObject)))) : doc.swaggerObject),
   });
   await f.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(f, deps.app);
