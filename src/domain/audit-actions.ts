@@ -19,7 +19,7 @@ export const AUDIT_ACTIONS = [
   'api_key.create', 'token.revoke',
   'charged_service.created',
   // consent
-  'consent.refusal_phrases.set', 'consent_request.rejected', 'consent_requests.read', 'subscribers.read', 'charged_subscriptions.read',
+  'consent.refusal_phrases.set', 'dnd.remove', 'consent_request.rejected', 'consent_requests.read', 'subscribers.read', 'charged_subscriptions.read',
   // content governance and the review queue
   'template.submit', 'template.review', 'content.settings',
   'early_warning.place', 'early_warning.lift', 'early_warning.baseline_reset',

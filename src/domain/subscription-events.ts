@@ -8,5 +8,7 @@ export const SUBSCRIPTION_EVENTS = [
   'consent_expired', 'consent_request_lapsed', 'consent_reply', 'relationship_ended',
   // a charged service's subscription (docs/CONSENT.md, "Charged services (rule 8)")
   'charged_subscription_started', 'charged_subscription_ended',
+  // a number taken off the do-not-disturb list by an operator (DELETE /v1/dnd/{msisdn})
+  'dnd_removed',
 ] as const;
 export type SubscriptionEventKind = (typeof SUBSCRIPTION_EVENTS)[number];

@@ -4,6 +4,7 @@ import type { Channel } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 import type { ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow } from './charged-services.js';
 import type { MoRecord } from './records.js';
+import type { KeysetPosition } from '../domain/page-cursor.js';
 
 /**
  * What may change while a commercial message waits in the queue, read again before it is sent
@@ -37,7 +38,7 @@ export interface SubscriptionEvent {
   id: string;
   at: number;
   kind:
-    | 'consent_granted' | 'consent_withdrawn' | 'opt_out' | 'dnd_added' | 'consent_requested' | 'consent_refused' | 'consent_deemed_refused' | 'opt_in'
+    | 'consent_granted' | 'consent_withdrawn' | 'opt_out' | 'dnd_added' | 'dnd_removed' | 'consent_requested' | 'consent_refused' | 'consent_deemed_refused' | 'opt_in'
     | 'consent_expired' | 'consent_request_lapsed' | 'consent_reply' | 'relationship_ended'
     | 'charged_subscription_started' | 'charged_subscription_ended'
     /** A record whose body is damaged or edited: its evidence is `{ unreadable: <the body as stored> }`. */
@@ -157,6 +158,20 @@ export interface SubscriberData {
   events: SubscriptionEvent[];
 }
 
+/** A number on the do-not-disturb list: since when, and the `source` label of the import that listed it. */
+export interface DndEntry {
+  msisdn: string;
+  at: number;
+  source: string;
+}
+
+/** A page of the do-not-disturb list (`ConsentStore.listDnd`), in (at, msisdn) order. */
+export interface DndQuery {
+  limit: number;
+  /** The last entry of the previous page (`id`: its number): the page is the entries strictly past it. */
+  after?: KeysetPosition;
+}
+
 /** Consents, refusals and the do-not-disturb list: the subscription records of Art. 20. */
 export interface ConsentStore {
   grantConsent(row: ConsentRow): Promise<void>;
@@ -183,6 +198,17 @@ export interface ConsentStore {
    */
   liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, mo?: MoRecord): Promise<boolean>;
   addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number>;
+  /** The number's do-not-disturb entry, or null when it is not on the list. */
+  dndEntry(msisdn: string): Promise<DndEntry | null>;
+  /** A keyset page of the list, oldest entry first (then by number), at most `limit` entries. */
+  listDnd(q: DndQuery): Promise<DndEntry[]>;
+  /**
+   * Takes the number off the list, atomically with its `dnd_removed` subscription record (platform:
+   * no provider; evidence `{actor, reason, source, listedAt}`) and its audit record (`dnd.remove`,
+   * the same facts). Returns the entry removed, or null when the number was not on the list (nothing
+   * recorded). Touches nothing else: a provider's opt-out, a withdrawal, a consent stay as they are.
+   */
+  removeDnd(msisdn: string, at: number, actor: string, reason: string): Promise<DndEntry | null>;
   subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]>;
   /**
    * Atomically: loads the number's facts, calls `check` (which throws to refuse the request), then

@@ -1357,6 +1357,60 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(ev.find((e) => e.kind === 'opt_out')?.evidence.moId, 'mo_1');
       });
 
+      test('the do-not-disturb list: one entry, keyset pages in (at, msisdn) order, removal recorded (dnd_removed, audit dnd.remove) and binding the next decision; an opt-out stays', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const [a, b, c, d] = [msisdn(), msisdn(), msisdn(), msisdn()].sort();
+        // b and d listed at T0 (d first in the import), a and c a minute later
+        assert.equal(await s.consents.addDnd([d, b], T0, 'admin_1', 'list-1'), 2);
+        assert.equal(await s.consents.addDnd([c, a], T0 + MIN, 'admin_1', 'list-2'), 2);
+        assert.deepEqual(await s.consents.dndEntry(b), { msisdn: b, at: T0, source: 'list-1' });
+        assert.equal(await s.consents.dndEntry(msisdn()), null);
+        const first = await s.consents.listDnd({ limit: 3 });
+        assert.deepEqual(first, [{ msisdn: b, at: T0, source: 'list-1' }, { msisdn: d, at: T0, source: 'list-1' }, { msisdn: a, at: T0 + MIN, source: 'list-2' }]);
+        assert.deepEqual((await s.consents.listDnd({ limit: 3, after: { at: T0, id: d } })).map((e) => e.msisdn), [a, c]);
+        assert.deepEqual((await s.consents.listDnd({ limit: 3, after: { at: T0 + MIN, id: c } })), []);
+
+        // d opted out of the provider itself, and has a live consent
+        await s.consents.grantConsent({ id: uid('con'), contentProviderId: cp.id, msisdn: d, category: 'promo', frequency: { count: 3, per: 'week' }, grantedAt: T0 - DAY, expiresAt: T0 + 10 * DAY, channel: 'http', proof: { channel: 'web', reference: 'r1', capturedAt: '2026-11-01T00:00:00Z' }, withdrawnAt: null });
+        await s.consents.grantConsent({ id: uid('con'), contentProviderId: cp.id, msisdn: b, category: 'promo', frequency: { count: 3, per: 'week' }, grantedAt: T0 - DAY, expiresAt: T0 + 10 * DAY, channel: 'http', proof: { channel: 'web', reference: 'r2', capturedAt: '2026-11-01T00:00:00Z' }, withdrawnAt: null });
+        await s.consents.optOut(cp.id, d, T0 + 1, 'sms', { moId: 'mo_1', text: 'TD' });
+
+        assert.deepEqual(await s.consents.removeDnd(b, T0 + 2 * MIN, 'admin_2', 'imported by mistake'), { msisdn: b, at: T0, source: 'list-1' });
+        assert.deepEqual(await s.consents.removeDnd(d, T0 + 2 * MIN, 'admin_2', 'owner asked'), { msisdn: d, at: T0, source: 'list-1' });
+        assert.equal(await s.consents.removeDnd(b, T0 + 3 * MIN, 'admin_2', 'again'), null);
+        const never = msisdn();
+        assert.equal(await s.consents.removeDnd(never, T0 + 3 * MIN, 'admin_2', 'never listed'), null);
+        assert.equal(await s.consents.dndEntry(b), null);
+        assert.deepEqual((await s.consents.listDnd({ limit: 10 })).map((e) => e.msisdn), [a, c]);
+
+        // the statutory record and the audit record, once each; nothing for a number not listed
+        const removed = (await s.consents.subscriptionEvents(b)).filter((e) => e.kind === 'dnd_removed');
+        assert.equal(removed.length, 1);
+        assert.deepEqual([removed[0].at, removed[0].contentProviderId, removed[0].channel, removed[0].evidence], [T0 + 2 * MIN, null, 'admin', { actor: 'admin_2', reason: 'imported by mistake', source: 'list-1', listedAt: new Date(T0).toISOString() }]);
+        const audit = (await s.records.queryRecords({ msisdn: b, limit: 50 })).records.filter((r) => r.kind === 'audit');
+        assert.deepEqual(audit.map((r) => [r.at, r.msisdn, r.body]), [[T0 + 2 * MIN, b, { action: 'dnd.remove', msisdn: b, actor: 'admin_2', reason: 'imported by mistake', source: 'list-1', listedAt: new Date(T0).toISOString() }]]);
+        assert.deepEqual((await s.records.queryRecords({ msisdn: never, limit: 50 })).records, []);
+
+        // the next decision: b is no longer refused by the list; d still by its own opt-out
+        const seen: Facts[] = [];
+        const dec = (_: unknown, f: Facts) => { seen.push(f); return decision(true); };
+        await s.messages.decideAndRecord([
+          item({ cp: cp.id, from: commercial, to: b, type: 'commercial', category: 'promo', at: T0 + 3 * MIN }),
+          item({ cp: cp.id, from: commercial, to: d, type: 'commercial', category: 'promo', at: T0 + 3 * MIN }),
+          item({ cp: cp.id, from: commercial, to: a, type: 'commercial', category: 'promo', at: T0 + 3 * MIN }),
+        ], dec);
+        assert.deepEqual(seen.map((f) => [f.dnd, f.optedOut]), [[false, false], [false, true], [true, false]]);
+        assert.equal(await s.consents.isOptedOut(cp.id, d), true);
+        const st = await s.consents.sendTimeFacts([{ contentProviderId: cp.id, msisdn: b, category: 'promo' }, { contentProviderId: cp.id, msisdn: d, category: 'promo' }], T0 + 3 * MIN);
+        assert.deepEqual(st.map((f) => [f.dnd, f.optedOut]), [[false, false], [false, true]]);
+        assert.equal((await s.consents.subscriber(b)).dnd, null);
+
+        // listed again: a new entry, a new dnd_added
+        assert.equal(await s.consents.addDnd([b], T0 + 4 * MIN, 'admin_1', 'list-3'), 1);
+        assert.deepEqual(await s.consents.dndEntry(b), { msisdn: b, at: T0 + 4 * MIN, source: 'list-3' });
+        assert.deepEqual((await s.consents.subscriptionEvents(b)).filter((e) => e.kind.startsWith('dnd_')).map((e) => e.kind), ['dnd_added', 'dnd_removed', 'dnd_added']);
+      });
+
       test('an opt-out lifted (every signature it covered) is recorded as opt_in; lifting twice is refused', async () => {
         const { cp } = await seedProvider(s);
         const to = msisdn();

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client, Pool } from './db.js';
 import { queries, transaction, jsonbText } from './db.js';
 import type {
-  ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
+  ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, DndEntry, DndQuery, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
@@ -26,10 +26,11 @@ import {
 import { numberLockKey } from './locks.js';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
 import { keysetLowerBound } from '../../domain/page-cursor.js';
+import type { AuditAction } from '../../domain/audit-actions.js';
 
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
-  'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
+  'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'dndPage', 'removeDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
   'pendingOfProvider', 'refused', 'withdrawnByUser', 'grantedWithProof', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
   'sendTimeFacts',
@@ -227,6 +228,32 @@ export class PgConsents implements ConsentStore {
       // Records in input order, as the SQLite adapter writes them.
       for (const m of [...new Set(msisdns)]) if (added.has(m)) t.event({ at, kind: 'dnd_added', contentProviderId: null, msisdn: m, channel: 'admin', evidence: { actor, source } }, null);
       return added.size;
+    });
+  }
+
+  async dndEntry(msisdn: string): Promise<DndEntry | null> {
+    const r = (await this.pool.query<{ at: number; source: string }>(Q.dnd, [msisdn])).rows[0];
+    return r ? { msisdn, at: r.at, source: r.source } : null;
+  }
+
+  async listDnd(q: DndQuery): Promise<DndEntry[]> {
+    const past = keysetLowerBound(q.after, undefined);
+    return (await this.pool.query<DndEntry>(Q.dndPage, [past.at, past.id, q.limit])).rows.map((r) => ({ msisdn: r.msisdn, at: r.at, source: r.source }));
+  }
+
+  async removeDnd(msisdn: string, at: number, actor: string, reason: string): Promise<DndEntry | null> {
+    // No number lock, as an import takes none: a decision racing the removal sees one side of it.
+    return this.tx([at], async (t) => {
+      const r = (await t.c.query<{ at: number; source: string }>(Q.removeDnd, [msisdn])).rows[0];
+      if (!r) return null;
+      const facts = { actor, reason, source: r.source, listedAt: new Date(r.at).toISOString() };
+      // the import's record's counterpart (dnd_added), then the operator's act, as both adapters write them
+      t.event({ at, kind: 'dnd_removed', contentProviderId: null, msisdn, channel: 'admin', evidence: facts }, null);
+      t.recs.push({
+        id: `aud_dnd_${at.toString(36)}_${randomBytes(6).toString('hex')}`, at, kind: 'audit', contentProviderId: null, msisdn, ref: null,
+        body: { action: 'dnd.remove' satisfies AuditAction, msisdn, ...facts },
+      });
+      return { msisdn, at: r.at, source: r.source };
     });
   }
 

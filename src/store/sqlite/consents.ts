@@ -9,9 +9,10 @@ import type { Statement } from 'better-sqlite3';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
 import { keysetLowerBound } from '../../domain/page-cursor.js';
 import type {
-  ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
+  ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, DndEntry, DndQuery, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
+import type { AuditAction } from '../../domain/audit-actions.js';
 import { CommercialFactsReader } from './commercial-facts.js';
 import { consentHasProof } from '../../domain/consent.js';
 import type { RecordsWriter } from './records-writer.js';
@@ -31,6 +32,12 @@ import {
  * only service_id to the index, and had no window: every page walked from the service's first row.
  */
 export const SUBSCRIPTIONS_OF = 'SELECT * FROM charged_subscriptions WHERE service_id = ? AND (started_at, id) > (?, ?) AND started_at < ? ORDER BY started_at, id LIMIT ?';
+
+/**
+ * A page of the do-not-disturb list (ConsentStore.listDnd): strictly past the previous page's last
+ * entry (keysetLowerBound), in (at, msisdn) order, a walk on dnd_listed (migration 134).
+ */
+export const DND_PAGE = 'SELECT msisdn, at, source FROM dnd WHERE (at, msisdn) > (?, ?) ORDER BY at, msisdn LIMIT ?';
 
 export class SqliteConsents implements ConsentStore {
   private seq = 0;
@@ -54,6 +61,8 @@ export class SqliteConsents implements ConsentStore {
       liftOptOut: db.prepare('DELETE FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
       liftOptOutSigs: db.prepare('DELETE FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?'),
       dnd: db.prepare('SELECT at, source FROM dnd WHERE msisdn = ?'),
+      dndPage: db.prepare(DND_PAGE),
+      removeDnd: db.prepare('DELETE FROM dnd WHERE msisdn = ? RETURNING at, source'),
       insertRequest: db.prepare(
         `INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile, charged_service_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, NULL, NULL, ?, ?)`,
@@ -240,6 +249,31 @@ export class SqliteConsents implements ConsentStore {
         }
       }
       return added;
+    })();
+  }
+
+  async dndEntry(msisdn: string): Promise<DndEntry | null> {
+    const r = this.q.dnd.get(msisdn) as { at: number; source: string } | undefined;
+    return r ? { msisdn, at: r.at, source: r.source } : null;
+  }
+
+  async listDnd(q: DndQuery): Promise<DndEntry[]> {
+    const past = keysetLowerBound(q.after, undefined);
+    return this.q.dndPage.all(past.at, past.id, q.limit) as DndEntry[];
+  }
+
+  async removeDnd(msisdn: string, at: number, actor: string, reason: string): Promise<DndEntry | null> {
+    return this.db.transaction(() => {
+      const r = this.q.removeDnd.get(msisdn) as { at: number; source: string } | undefined;
+      if (!r) return null;
+      const facts = { actor, reason, source: r.source, listedAt: new Date(r.at).toISOString() };
+      // the import's record's counterpart (dnd_added), then the operator's act, as both adapters write them
+      this.event({ at, kind: 'dnd_removed', contentProviderId: null, msisdn, channel: 'admin', evidence: facts }, null);
+      this.records.append({
+        id: `aud_dnd_${at.toString(36)}_${process.pid.toString(36)}_${(this.seq++).toString(36)}`, at, kind: 'audit', contentProviderId: null, msisdn, ref: null,
+        body: { action: 'dnd.remove' satisfies AuditAction, msisdn, ...facts },
+      });
+      return { msisdn, at: r.at, source: r.source };
     })();
   }
 

@@ -56,6 +56,15 @@ SELECT at, source FROM dnd WHERE msisdn = $1;
 INSERT INTO dnd (msisdn, at, source) SELECT DISTINCT m, $2::bigint, $3 FROM unnest($1::text[]) AS m
 ON CONFLICT DO NOTHING RETURNING msisdn;
 
+-- name: dndPage
+-- A page of the do-not-disturb list (ConsentStore.listDnd): strictly past ($1, $2), the previous page's
+-- last entry or the start (keysetLowerBound), in (at, msisdn) order, $3 entries at most: a walk on
+-- dnd_listed (migration 128).
+SELECT msisdn, at, source FROM dnd WHERE (at, msisdn) > ($1::bigint, $2::text) ORDER BY at, msisdn LIMIT $3;
+
+-- name: removeDnd
+DELETE FROM dnd WHERE msisdn = $1 RETURNING at, source;
+
 -- name: insertRequest
 INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile, charged_service_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, NULL, NULL, $13, $14);
