@@ -31,6 +31,9 @@ export const ROLES = {
   revokeSignature: ['admin'],
   retirePort: ['admin'],
   importDnd: ['admin'],
+  // the list's other acts are for those who import to it (src/app/consent-dnd.ts)
+  readDnd: ['admin'],
+  removeDnd: ['admin'],
   setRefusalPhrases: ['admin'],
   liftOptOut: ['admin'],
   rejectHeld: ['admin'],

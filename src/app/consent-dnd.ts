@@ -1,6 +1,12 @@
 /**
  * The do-not-disturb list: numbers that receive no commercial message (nor consent request) from any
- * content provider. `POST /v1/dnd` (admin) imports a batch; every number added is a subscription record.
+ * content provider. `POST /v1/dnd` (admin) imports a batch; every number added is a subscription record
+ * (`dnd_added`). `GET /v1/dnd` lists it a keyset page at a time, or answers for one number
+ * (`?msisdn=`); `DELETE /v1/dnd/{msisdn}` takes a number off it with the operator's reason, a
+ * subscription record (`dnd_removed`) and an audit record (`dnd.remove`). Removal touches the list
+ * only: a provider-level opt-out the number made itself, a withdrawal, a refused request all stand, so
+ * the number's commercial messages are decided by the ordinary consent rules again, never let through
+ * by the removal itself.
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
@@ -9,6 +15,9 @@ import { requireRoleIn, ROLES } from './access.js';
 import { msisdnRefusal, str } from './validate.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { ErrorBody } from '../domain/errors.js';
+import type { DndEntry } from '../ports/store.js';
+import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
+import { msisdnField } from './validate.js';
 
 export const MAX_DND_IMPORT = 100_000;
 /** An import's `source` label, in characters (importDnd and its HTTP schema, src/http/routes/dnd.ts). */
@@ -60,4 +69,69 @@ export async function importDnd(ctx: AppContext, p: Principal, body: Record<stri
   const added = valid.size ? await ctx.store.consents.addDnd([...valid], ctx.clock.now(), p.actorId, source) : 0;
   if (added) ctx.events.emit('refusal', { msisdns: [...valid] });
   return { received: list.length, added, alreadyListed: valid.size - added, duplicateCount, invalid, invalidCount };
+}
+
+/** A page's size bounds (GET /v1/dnd `limit`), as the other keyset lists. */
+export const DND_PAGE = { default: 100, max: 1000 } as const;
+/** The reason a removal must give, in characters (removeDnd and its HTTP schema, src/http/routes/dnd.ts). */
+export const DND_REMOVE_LIMITS = { reason: { min: 1, max: 500 } } as const;
+
+/** One number on the list as GET /v1/dnd shows it (times ISO 8601, UTC). */
+export interface DndEntryView {
+  /** Normalized: `+86…`. */
+  msisdn: string;
+  /** When it was put on the list (its import). */
+  listedAt: string;
+  /** The import's `source` label (`import` when none was given). */
+  source: string;
+}
+
+const entryView = (e: DndEntry): DndEntryView => ({ msisdn: e.msisdn, listedAt: new Date(e.at).toISOString(), source: e.source });
+
+/**
+ * `GET /v1/dnd`: the list, oldest entry first (then by number), `limit` a page (default 100, at most
+ * 1000), `cursor` a page's `nextCursor` (keyset on the listing time and the number: entries imported
+ * while one pages come after, none twice). With `msisdn`, that number's entry alone: `items` holds it,
+ * or nothing when the number is not on the list. The number is read as the import reads one
+ * (`normalizeMsisdn`); one that is no mainland mobile number is `invalid_msisdn` (rule recipient.msisdn).
+ */
+export async function listDnd(ctx: AppContext, p: Principal, q: { msisdn?: string; limit?: number; cursor?: string } = {}): Promise<{ items: DndEntryView[]; nextCursor: string | null }> {
+  requireRoleIn(p, ROLES.readDnd);
+  if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > DND_PAGE.max)) {
+    throw new SmsguardError('invalid_request', `limit: must be an integer from 1 to ${DND_PAGE.max}`, {}, 'limit');
+  }
+  const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
+  if (q.msisdn !== undefined) {
+    const msisdn = msisdnField(q.msisdn, 'msisdn', ctx.profile);
+    const e = await ctx.store.consents.dndEntry(msisdn);
+    // a cursor reads on past its entry, for one number as for the list
+    const past = e !== null && (after === undefined || e.at > after.at || (e.at === after.at && e.msisdn > after.id));
+    return { items: past ? [entryView(e)] : [], nextCursor: null };
+  }
+  const limit = q.limit ?? DND_PAGE.default;
+  const rows = await ctx.store.consents.listDnd({ limit: limit + 1, ...(after ? { after } : {}) });
+  const page = keysetPage(rows, limit, (r) => ({ at: r.at, id: r.msisdn }));
+  return { items: page.rows.map(entryView), nextCursor: page.nextCursor };
+}
+
+/**
+ * `DELETE /v1/dnd/{msisdn}` `{reason}`: takes a number off the list (one imported by mistake, one
+ * whose owner asked), recorded with who, why, and the entry it ends (`dnd_removed`, `dnd.remove`).
+ * `not_found` when the number is not on the list. What the number refused itself stays: an opt-out
+ * from a provider, a withdrawn consent; its commercial messages need a live consent as before.
+ */
+export async function removeDnd(ctx: AppContext, p: Principal, rawMsisdn: string, body: Record<string, unknown> | undefined): Promise<DndEntryView> {
+  requireRoleIn(p, ROLES.removeDnd);
+  const b = body ?? {};
+  if (typeof b !== 'object' || Array.isArray(b)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
+  // An unknown key is refused rather than dropped (as the HTTP schema does), for every door.
+  const extra = Object.keys(b).find((k) => k !== 'reason');
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a removal is {reason})`, {}, extra);
+  const msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
+  const reason = str(b.reason, 'reason', { ...DND_REMOVE_LIMITS.reason, shape: 'text' }).trim();
+  // A removal without a stated reason is no record of why: spaces are refused as a lift's are.
+  if (!reason) throw new SmsguardError('invalid_request', 'reason: must not be blank', {}, 'reason');
+  const removed = await ctx.store.consents.removeDnd(msisdn, ctx.clock.now(), p.actorId, reason);
+  if (!removed) throw new SmsguardError('not_found', `${msisdn} is not on the do-not-disturb list (nothing to remove)`, {}, 'msisdn');
+  return entryView(removed);
 }

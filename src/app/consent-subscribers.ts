@@ -136,5 +136,10 @@ export async function getSubscriberConsents(ctx: AppContext, p: Principal, raw: 
   const d = await ctx.store.consents.subscriber(msisdn, p.contentProviderId);
   const v = view(d, now, ctx.profile.params.subscriptionRetentionMonths.value, ctx.profile.params.consentProofRequired.value);
   // Do-not-disturb entries are platform-wide; a provider learns only that the number is on the list.
-  return { ...v, doNotDisturb: v.doNotDisturb ? { at: v.doNotDisturb.at, source: 'platform' } : null, events: v.events.filter((e) => e.contentProviderId === p.contentProviderId || e.event === 'dnd_added').map((e) => (e.event === 'dnd_added' ? { ...e, evidence: {} } : e)) };
+  return { ...v, doNotDisturb: v.doNotDisturb ? { at: v.doNotDisturb.at, source: 'platform' } : null, events: v.events.filter((e) => e.contentProviderId === p.contentProviderId || isDndEvent(e.event)).map((e) => (isDndEvent(e.event) ? { ...e, evidence: {} } : e)) };
+}
+
+/** The platform's list's records, which a provider sees bare (when, not who nor why): listed, and taken off. */
+function isDndEvent(event: string): boolean {
+  return event === 'dnd_added' || event === 'dnd_removed';
 }

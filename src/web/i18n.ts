@@ -492,6 +492,7 @@ const T = {
   ev_consent_reply: ['回复征求', 'reply to a request'],
   ev_consent_refused: ['拒绝征求', 'request refused'],
   ev_dnd_added: ['列入免打扰名单', 'added to the do-not-disturb list'],
+  ev_dnd_removed: ['移出免打扰名单', 'taken off the do-not-disturb list'],
   ev_relationship_ended: ['订阅关系结束', 'relationship ended'],
   ev_charged_subscription_started: ['订购收费业务', 'charged service subscribed'],
   ev_charged_subscription_ended: ['收费业务退订', 'charged service ended'],

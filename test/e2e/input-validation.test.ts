@@ -80,6 +80,7 @@ describe('input validation', () => {
       ['POST', `/v1/content-providers/${cp.id}/signatures`, g.admin, { signature: '【某某】', note: 'x' }, 'note'],
       ['POST', '/v1/ports', g.admin, { number: '10690077', contentProviderId: cp.id, kind: 'service', type: 'service' }, 'type'],
       ['DELETE', '/v1/ports/10690001', g.admin, { reason: 'x', reson: 'y' }, 'reson'],
+      ['DELETE', '/v1/dnd/13800138000', g.admin, { reason: 'x', reson: 'y' }, 'reson'],
       ['POST', `/v1/content-providers/${cp.id}/api-keys`, g.admin, { lable: 'billing' }, 'lable'],
       ['POST', '/v1/simulator/mo', {}, { from: '13800138000', to: '10690001', text: 'TD', txt: 'TD' }, 'txt'],
       ['POST', '/v1/simulator/clock', {}, { advanceSeconds: 1, advance: 61 }, 'advance'],

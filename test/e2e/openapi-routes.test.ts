@@ -21,7 +21,7 @@ import { CALLBACK_URL_MAX } from '../../src/app/callbacks.js';
 import { CONSENT_LIMITS } from '../../src/app/consents.js';
 import { CONSENT_REQUEST_LIMITS } from '../../src/app/consent-requests.js';
 import { LIFT_LIMITS } from '../../src/app/consent-lift-opt-out.js';
-import { DND_SOURCE_LIMITS } from '../../src/app/consent-dnd.js';
+import { DND_REMOVE_LIMITS, DND_SOURCE_LIMITS } from '../../src/app/consent-dnd.js';
 import { PHRASE_LIMITS } from '../../src/app/consent-settings.js';
 import { COMPLAINT_LIMITS } from '../../src/app/complaint-intake.js';
 import { CASE_LIMITS } from '../../src/app/case-workflow.js';
@@ -381,6 +381,7 @@ test('the bounds a request body states are its use case\'s, from the same tables
   for (const k of ['from', 'to', 'category', 'text'] as const) set(`POST /v1/consent-requests ${k}`, CONSENT_REQUEST_LIMITS[k]);
   said('POST /v1/subscribers/{msisdn}/lift-opt-out reason', LIFT_LIMITS.reason);
   set('POST /v1/dnd source', DND_SOURCE_LIMITS);
+  said('DELETE /v1/dnd/{msisdn} reason', DND_REMOVE_LIMITS.reason);
   assert.equal(f.get('PUT /v1/refusal-phrases phrases/[]')?.maxLength, PHRASE_LIMITS.max);
   for (const k of ['msisdn', 'sender', 'text', 'request', 'screenshot'] as const) said(`POST /v1/complaints ${k}`, COMPLAINT_LIMITS[k]);
   said('POST /v1/cases/{id}/transitions text', CASE_LIMITS.text);

@@ -14,6 +14,7 @@ type Role = 'cp' | 'regulator' | 'report-centre' | 'admin';
 const ROUTES: [string, string, Role[]][] = [
   ['POST', '/v1/subscribers/13800138000/lift-opt-out', ['cp', 'regulator', 'report-centre']],
   ['POST', '/v1/dnd', ['cp', 'regulator', 'report-centre']],
+  ['DELETE', '/v1/dnd/13800138000', ['cp', 'regulator', 'report-centre']],
   ['PUT', '/v1/refusal-phrases', ['cp', 'regulator', 'report-centre']],
   ['POST', '/v1/consents', ['regulator', 'report-centre', 'admin']],
   ['POST', '/v1/consent-requests', ['regulator', 'report-centre', 'admin']],

@@ -1,11 +1,11 @@
-/** Do-not-disturb import and the operator's refusal phrases (admin). */
+/** The do-not-disturb list (import, listing, one number, removal) and the operator's refusal phrases (admin). */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { DND_SOURCE_LIMITS, importDnd, MAX_DND_IMPORT } from '../../app/consent-dnd.js';
+import { DND_PAGE, DND_REMOVE_LIMITS, DND_SOURCE_LIMITS, importDnd, listDnd, MAX_DND_IMPORT, removeDnd } from '../../app/consent-dnd.js';
 import { getRefusalPhrases, setRefusalPhrases } from '../../app/consent-settings.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse, KEYSET_CURSOR_PARAM, NEXT_CURSOR } from '../schemas.js';
 import { MAX_PHRASES, PHRASE_LIMITS } from '../../app/consent-settings.js';
 
 /** GET /v1/refusal-phrases: the phrases in force; PUT answers with the operator's own as stored. */
@@ -20,8 +20,72 @@ const refusalPhrases = {
   required: ['defaults', 'operator', 'keywords', 'resubscribeKeywords'],
 } as const;
 
+/** One number on the do-not-disturb list (src/app/consent-dnd.ts DndEntryView). */
+const dndEntry = {
+  type: 'object',
+  properties: {
+    msisdn: { type: 'string', description: 'The number, normalized (+86…)' },
+    listedAt: { type: 'string', format: 'date-time', description: 'When it was put on the list (its import)' },
+    source: { type: 'string', description: 'The source label of the import that listed it (import when none was given)' },
+  },
+  required: ['msisdn', 'listedAt', 'source'],
+} as const;
+
+const msisdnParam = { type: 'object', properties: { msisdn: { type: 'string', maxLength: 32 } }, required: ['msisdn'] } as const;
+
 export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
+  f.get('/v1/dnd', {
+    onRequest: requireRoles(ROLES.readDnd),
+    schema: {
+      tags: ['consent'], security: bearerSecurity,
+      summary: 'Admin: the do-not-disturb list, oldest entry first (keyset cursor), or one number\'s entry (?msisdn=)',
+      description: 'Each entry: the number, since when it is listed and the source label of its import. With `msisdn` (read as the import reads a number: 13800138000, +86… or 86…), `items` holds that number\'s entry, or none when it is not on the list (who imported it: the dnd_added record, GET /v1/subscribers/{msisdn}). Without, a page of the list in (listedAt, msisdn) order: numbers imported while one pages come after, none twice.',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          msisdn: { type: 'string', maxLength: 32, description: 'One number: its entry alone (a number that is none: 422 invalid_msisdn, rule recipient.msisdn)' },
+          limit: { type: 'integer', minimum: 1, maximum: DND_PAGE.max, default: DND_PAGE.default },
+          cursor: KEYSET_CURSOR_PARAM,
+        },
+      },
+      response: {
+        200: { type: 'object', properties: { items: { type: 'array', items: dndEntry }, nextCursor: NEXT_CURSOR }, required: ['items', 'nextCursor'] },
+        400: errorResponse('A limit out of range, a cursor this API did not return, or a query parameter the route does not take (named in field)'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than admin (rule access.role)'),
+        422: errorResponse('msisdn is not a mainland mobile number (invalid_msisdn, rule recipient.msisdn)'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => listDnd(app.ctx, req.principal, req.query as { msisdn?: string; limit?: number; cursor?: string }));
+
+  f.delete('/v1/dnd/:msisdn', {
+    onRequest: requireRoles(ROLES.removeDnd),
+    schema: {
+      tags: ['consent'], security: bearerSecurity, params: msisdnParam,
+      summary: 'Admin: take a number off the do-not-disturb list, with the reason (recorded dnd_removed and audit dnd.remove)',
+      description: 'The number (read as the import reads one) leaves the list at once: its commercial messages and consent requests are decided by the ordinary consent rules again. Only the list is touched: an opt-out the number made from a provider, a withdrawn consent and a refused request stand (still opted_out, consent_missing…). Recorded as a subscription record dnd_removed (platform, channel admin, evidence {actor, reason, source, listedAt}) and an audit record dnd.remove under the number, in the removal\'s transaction.',
+      body: {
+        type: 'object', additionalProperties: false, required: ['reason'],
+        // said, not bounded: read after the number, whose refusal (invalid_msisdn) has its rule
+        properties: { reason: { type: 'string', description: `${boundSaid(DND_REMOVE_LIMITS.reason)}, not blank: why the operator takes it off (an import in error, the owner's request…)` } },
+      },
+      response: {
+        204: { type: 'null', description: 'Removed; no body' },
+        400: errorResponse('No reason, a blank or too long one, or another field (named in field)'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than admin (rule access.role)'),
+        404: errorResponse('The number is not on the do-not-disturb list (field msisdn)'),
+        422: errorResponse('Not a mainland mobile number (invalid_msisdn, rule recipient.msisdn)'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req, reply) => {
+    await removeDnd(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn, req.body as Record<string, unknown> | undefined);
+    return reply.code(204).send();
+  });
+
   f.post('/v1/dnd', {
     onRequest: requireRoles(ROLES.importDnd),
     bodyLimit: 8 * 1024 * 1024,
