@@ -57,7 +57,7 @@ export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: strin
 async function dndNote(ctx: AppContext, msisdn: string, cpId: string): Promise<string> {
   const dnd = (await ctx.store.consents.subscriber(msisdn, cpId)).dnd;
   if (!dnd) return '';
-  return `; it is on the do-not-disturb list (since ${new Date(dnd.at).toISOString()}, source “${dnd.source}”), which refuses its commercial messages and consent requests from every provider (opted_out) and which a lift does not touch`;
+  return `; it is on the do-not-disturb list (since ${new Date(dnd.at).toISOString()}, source “${dnd.source}”), which refuses its commercial messages and consent requests from every provider (opted_out) and which a lift does not touch (DELETE /v1/dnd/{msisdn} takes a number off it)`;
 }
 
 function evidenceBeforeOptOut(at: number): SmsguardError {

@@ -145,7 +145,7 @@ test('a lift for a number refused only by the do-not-disturb list is a 404 that 
     const r = await g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
     assert.equal(r.statusCode, 404, r.body);
     assert.equal(r.json().error.field, 'contentProviderId');
-    assert.match(r.json().error.message, /^this number has not opted out of this content provider; it is on the do-not-disturb list \(since 2026-11-30T04:00:00\.000Z, source “carrier list”\), .*a lift does not touch$/);
+    assert.match(r.json().error.message, /^this number has not opted out of this content provider; it is on the do-not-disturb list \(since 2026-11-30T04:00:00\.000Z, source “carrier list”\), .*a lift does not touch \(DELETE \/v1\/dnd\/\{msisdn\} takes a number off it\)$/);
     // Not listed: the message is as before.
     const other = await g.http.inject({ method: 'POST', url: '/v1/subscribers/13900139124/lift-opt-out', headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
     assert.equal(other.json().error.message, 'this number has not opted out of this content provider');
