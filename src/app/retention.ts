@@ -15,6 +15,7 @@ import type { KindCounts, LegalHold } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { recordsFor } from './records-service.js';
 import { pruneOperational, USAGE_KEPT_MONTHS, type Housekeeping } from './housekeeping.js';
+import type { ChainVerdict } from './records-verify.js';
 
 export interface MonthReport {
   chain: string;
@@ -37,6 +38,29 @@ export interface PurgeReport {
   keptMonths: string[];
   /** Operational rows pruned with it (the daily job; src/app/housekeeping.ts). */
   operational?: Housekeeping;
+  /**
+   * Chains this purge would remove or re-chain that no longer verify (each with its first failure).
+   * A real purge over one is refused (`PurgeRefusedError`) unless `allowDamaged`; a dry run lists them.
+   */
+  damaged: ChainVerdict[];
+}
+
+/** A line per damaged chain, as `records verify` says it. */
+export function damagedLines(chains: readonly ChainVerdict[]): string[] {
+  return chains.map((c) => `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}`);
+}
+
+/**
+ * A purge refused because a chain it would remove or re-chain no longer verifies. Removing the month
+ * would destroy the evidence of the damage, and carrying its records into the retained chain (or
+ * pruning that chain) rebuilds the retained chain over them and signs a new head: a changed record
+ * would verify from then on (before 2026-12-08 it did, `retained: ok`).
+ */
+export class PurgeRefusedError extends Error {
+  constructor(readonly damaged: ChainVerdict[]) {
+    super(`records purge refused: ${damaged.map((c) => `${c.chain} no longer verifies (seq ${c.failure!.seq}: ${c.failure!.reason})`).join('; ')}; purging would remove the evidence, or re-sign changed records in the retained chain. Restore the month from a backup (smsguard backup) and run it again, or purge by hand with smsguard records purge --allow-damaged, which records the damage in its records.purge audit record`);
+    this.name = 'PurgeRefusedError';
+  }
 }
 
 const sum = (c: KindCounts): number => Object.values(c).reduce((a, b) => a + (b ?? 0), 0);
@@ -47,7 +71,7 @@ const sum = (c: KindCounts): number => Object.values(c).reduce((a, b) => a + (b 
  * of every gateway process (several on PostgreSQL, one after another under the linker lock) records
  * only the run that removed something.
  */
-export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; actor: string; recordEmpty?: boolean }): Promise<PurgeReport> {
+export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; actor: string; recordEmpty?: boolean; allowDamaged?: boolean }): Promise<PurgeReport> {
   const svc = recordsFor(ctx);
   const a = svc.archive;
   const now = ctx.clock.now();
@@ -83,23 +107,35 @@ export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; act
     return { keep: [...keep], keptFor: { subscription, holds: [...perHold].map(([holdId, records]) => ({ holdId, reason: byId.get(holdId)?.reason ?? '', records })) } };
   };
 
-  const report: PurgeReport = { dryRun: opts.dryRun, at: now, profile: ctx.profile.id, retentionMonths: retention, subscriptionRetentionMonths: subRetention, months: [], retained: null, keptMonths: [] };
+  const report: PurgeReport = { dryRun: opts.dryRun, at: now, profile: ctx.profile.id, retentionMonths: retention, subscriptionRetentionMonths: subRetention, months: [], retained: null, keptMonths: [], damaged: [] };
   const chains = await a.chains();
   const months = chains.filter((c) => c.chain !== 'retained').map((c) => c.chain);
   const due = months.filter((m) => monthPastRetention(m, retention, now));
   report.keptMonths = months.filter((m) => !due.includes(m));
 
   // The retained chain first: what it no longer needs leaves before this run adds to it.
-  if (chains.some((c) => c.chain === 'retained')) {
-    const { keep, keptFor } = await plan('retained');
-    if (opts.dryRun) {
-      const all = await a.countKinds('retained');
-      const kept = await a.countKinds('retained', keep);
-      report.retained = { chain: 'retained', removed: subtractCounts(all, kept), kept, keptFor };
-    } else {
-      const r = await a.pruneRetained(keep);
-      report.retained = { chain: 'retained', removed: r.removed, kept: r.kept, keptFor };
-    }
+  const retainedPlan = chains.some((c) => c.chain === 'retained') ? await plan('retained') : null;
+  let retainedRemoved: KindCounts = {};
+  if (retainedPlan) {
+    const all = await a.countKinds('retained');
+    const kept = await a.countKinds('retained', retainedPlan.keep);
+    retainedRemoved = subtractCounts(all, kept);
+    report.retained = { chain: 'retained', removed: retainedRemoved, kept, keptFor: retainedPlan.keptFor };
+  }
+  // Every chain this run removes or re-chains must verify first: a month removed takes the evidence
+  // of its damage with it, and the retained chain is rebuilt over what it holds (a pruned one, or one
+  // a month's records are carried into) and its new head signed, which would certify a changed record.
+  // Only those: a run with nothing due reads nothing (the daily job).
+  const touched = new Set(due);
+  if (retainedPlan && (due.length || sum(retainedRemoved) > 0)) touched.add('retained');
+  if (touched.size) {
+    const v = await svc.verify({ only: (c) => touched.has(c.chain) });
+    report.damaged = v.chains.filter((c) => !c.ok);
+  }
+  if (report.damaged.length && !opts.allowDamaged && !opts.dryRun) throw new PurgeRefusedError(report.damaged);
+  if (retainedPlan && !opts.dryRun) {
+    const r = await a.pruneRetained(retainedPlan.keep);
+    report.retained = { chain: 'retained', removed: r.removed, kept: r.kept, keptFor: retainedPlan.keptFor };
   }
   await a.seal(due);
   for (const m of due) {
@@ -120,6 +156,8 @@ export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; act
       profile: report.profile, retentionMonths: retention, subscriptionRetentionMonths: subRetention,
       months: report.months.map((m) => ({ month: m.chain, removed: m.removed, kept: m.kept, holds: m.keptFor.holds })),
       retained: report.retained && { removed: report.retained.removed, kept: report.retained.kept },
+      // --allow-damaged: what no longer verified, said in the records themselves
+      ...(report.damaged.length ? { damaged: report.damaged.map((c) => ({ chain: c.chain, seq: c.failure!.seq, id: c.failure!.id ?? null, reason: c.failure!.reason })) } : {}),
     });
   }
   if (!opts.dryRun) await svc.publishHeads();
@@ -137,6 +175,10 @@ export function formatPurgeReport(r: PurgeReport): string[] {
     for (const h of m.keptFor.holds) lines.push(`    skipped ${h.records} records under legal hold ${h.holdId} (${h.reason})`);
   }
   if (r.keptMonths.length) lines.push(`  within retention: ${r.keptMonths.join(', ')}`);
+  if (r.damaged.length) {
+    lines.push(...damagedLines(r.damaged).map((l) => `  ${l}`));
+    lines.push(r.dryRun ? '  the purge would be refused: these chains no longer verify (smsguard records verify; with --allow-damaged it purges anyway and records the damage)' : '  purged with --allow-damaged: the records.purge audit record lists these chains as damaged');
+  }
   if (r.operational && (r.operational.statuses || r.operational.sends)) lines.push(`  operational: ${r.operational.statuses} message status rows past retention, ${r.operational.sends} frequency-counter rows no rule reads any more`);
   if (r.operational?.callbacks) lines.push(`  operational: ${r.operational.callbacks} given-up HTTP callbacks a week old`);
   if (r.operational?.idempotencyKeys) lines.push(`  operational: ${r.operational.idempotencyKeys} Idempotency-Keys past their 24 hours`);

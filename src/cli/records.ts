@@ -20,7 +20,7 @@ import { App } from '../app/app.js';
 import { SimulatedClock, SystemClock } from '../simulator/clock.js';
 import { parseTrustedKeys, RecordsSigner } from '../app/records-signing.js';
 import { configureRecords, type RecordsService } from '../app/records-service.js';
-import { purgeRecords, formatPurgeReport, RetentionJob, type PurgeReport } from '../app/retention.js';
+import { purgeRecords, formatPurgeReport, RetentionJob, PurgeRefusedError, damagedLines, type PurgeReport } from '../app/retention.js';
 import { pruneOperational } from '../app/housekeeping.js';
 import { ChainDamagedError, manifestText, runExport, type ExportFormat, type ExportManifest } from '../app/inspect-export.js';
 import { isMonth } from '../domain/hash-chain.js';
@@ -259,12 +259,24 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
   const records = program.command('records').description('statutory records: retention purge, tamper verification, signed heads');
   common(records.command('purge').description('remove what the profile no longer requires (whole months), keeping held records and live relationships'))
     .option('--dry-run', 'say what would go, remove nothing')
+    .option('--allow-damaged', 'purge even if a chain it removes or re-chains no longer verifies; the records.purge audit record then lists the damage')
     .action(async (opts) => {
       const { app, store } = await openApp(opts);
       try {
-        const r = await purgeRecords(app.ctx, { dryRun: !!opts.dryRun, actor: 'cli' });
+        let r: PurgeReport;
+        try {
+          r = await purgeRecords(app.ctx, { dryRun: !!opts.dryRun, actor: 'cli', allowDamaged: !!opts.allowDamaged });
+        } catch (e) {
+          if (!(e instanceof PurgeRefusedError)) throw e;
+          // Damage found: said as `records verify` says it, with its exit code, and nothing removed.
+          process.stdout.write(`${damagedLines(e.damaged).join('\n')}\npurge refused: removing or re-chaining these would destroy the evidence of the damage or re-sign changed records; nothing was removed. Restore the month from a backup and purge again, or pass --allow-damaged to purge anyway (the records.purge audit record then lists the damage)\n`);
+          process.exitCode = 2;
+          return;
+        }
         if (!opts.dryRun) r.operational = await pruneOperational(app.ctx);
         process.stdout.write(`${formatPurgeReport(r).join('\n')}\n`);
+        // A dry run over a damaged chain says so with verify's exit code: the real run would be refused.
+        if (opts.dryRun && r.damaged.length && !opts.allowDamaged) process.exitCode = 2;
       } finally {
         await store.close();
       }
