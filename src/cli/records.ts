@@ -308,8 +308,15 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
           process.stdout.write(c.ok ? `${c.chain}: ok, ${c.checked} records (seq ${c.firstSeq}–${c.lastSeq}), ${c.headsChecked} signed heads matched${c.providerHeadsChecked ? `, ${c.providerHeadsChecked} provider heads matched` : ''}\n` : `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
           if (c.pending) process.stdout.write(`${c.chain}: ${c.pending} records written during the run are not linked into the chain yet (not checked)\n`);
         }
+        // A month asked for that has no chain: purged past retention (its signed heads are kept), or never written.
+        // Before 2026-12-08 both read `no records for 2026-05`, as if the month had never had any.
+        const purged = opts.month && !r.chains.length ? (await svc.archive.heads()).filter((h) => h.chain === opts.month) : [];
+        if (purged.length) {
+          const last = purged.reduce((a, b) => (b.lastSeq > a.lastSeq || (b.lastSeq === a.lastSeq && b.signedAt > a.signedAt) ? b : a));
+          process.stdout.write(`${opts.month}: purged: its records are gone (past retention, smsguard records purge); ${purged.length} signed head${purged.length === 1 ? '' : 's'} kept, the last covering seq ${last.firstSeq}–${last.lastSeq} (${last.count} records); records kept past retention (legal holds, live relationships) are in the retained chain, which verify without --month checks\n`);
+        }
         // Always a last line, so a clean run (even of a database with no records yet) says so rather than nothing.
-        process.stdout.write(`${verifySummary(r, opts.month)}\n`);
+        process.stdout.write(`${purged.length ? `verified 0 records: ${opts.month} was purged` : verifySummary(r, opts.month)}\n`);
         if (!r.ok) process.exitCode = 2;
       } finally {
         await store.close();

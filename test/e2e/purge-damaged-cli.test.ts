@@ -74,3 +74,13 @@ test('--allow-damaged purges anyway and its records.purge audit record lists the
   m.close();
   assert.deepEqual(JSON.parse(body).damaged, [{ chain: '2025-01', seq: 3, id: 'mo_2', reason: 'hash_mismatch' }]);
 });
+
+test('verify --month of a purged month says it was purged and what its kept heads covered, not "no records"', () => {
+  // Runs after the purge above. Before 2026-12-08 it said `no records for 2025-01`, as for a month never written.
+  const v = cli('records', 'verify', '--month', '2025-01');
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.match(v.out, /^2025-01: purged: its records are gone .*1 signed head kept, the last covering seq 1–4 \(4 records\)/);
+  assert.match(v.out, /\nverified 0 records: 2025-01 was purged\n$/);
+  const never = cli('records', 'verify', '--month', '2024-12');
+  assert.equal(never.out, 'verified 0 records: no records for 2024-12\n');
+});
