@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
@@ -34,6 +34,8 @@ test('backup --to copies the database, its months and the signing key; the copy 
   assert.match(r.out, /months of records: 2026-11/);
   assert.match(r.out, /restore: stop the gateway/);
   for (const f of ['g.db', 'g.records-2026-11.db', 'records-signing.key']) assert.ok(existsSync(join(dir, 'copy', f)), f);
+  // Only those: before 2026-12-08 the main copy's empty -wal and its -shm were left beside it.
+  assert.deepEqual(readdirSync(join(dir, 'copy')).sort(), ['g.db', 'g.records-2026-11.db', 'records-signing.key']);
   const v = cli('records', 'verify', '--db', join(dir, 'copy', 'g.db'));
   assert.equal(v.code, 0, v.err);
   assert.match(v.out, /2026-11: ok, 5 records/);

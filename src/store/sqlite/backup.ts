@@ -89,7 +89,9 @@ export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: s
     files.push({ path: destMain, bytes: statSync(destMain).size, what: 'main' });
 
     // The months the copied main file lists as live, and only those.
-    const copy = new Database(destMain, { readonly: true });
+    // Read-write, though it only reads: the copy is in WAL mode, and a read-only connection leaves its
+    // -wal and -shm behind on close (an empty WAL beside a backup reads as pages not copied).
+    const copy = new Database(destMain, { fileMustExist: true });
     let months: string[];
     try {
       months = copy.prepare('SELECT month FROM records_months WHERE purged_at IS NULL ORDER BY month').pluck().all() as string[];
