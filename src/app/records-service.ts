@@ -10,7 +10,22 @@ import { RecordsSigner } from './records-signing.js';
 import { verifyChains, type VerifyReport } from './records-verify.js';
 
 export class RecordsService {
+  /**
+   * Public keys to trust as well when verifying, read anew each time (the composition root sets it:
+   * the key files the gateway was started with, as they are now). A key rotated while the gateway runs
+   * (`records rotate-key`, or a records command given the next key) signs heads the gateway did not
+   * know at start; without this, every month it had signed failed `signature_invalid` in this process
+   * (`GET /v1/records/verify`, every export 409) until a restart.
+   */
+  extraTrustedKeys: (() => readonly string[]) | null = null;
+
   constructor(private readonly ctx: AppContext, readonly signer: RecordsSigner) {}
+
+  /** What verification trusts: the signing key, the retired keys given at start, and the key files' keys now. */
+  trustedKeys(): string[] {
+    const extra = this.extraTrustedKeys?.() ?? [];
+    return [...new Set([...this.signer.trustedKeys, ...extra])];
+  }
 
   get archive(): RecordArchive {
     const a = this.ctx.store.records.archive;
@@ -112,7 +127,7 @@ export class RecordsService {
 
   /** Recomputes chains (all, one month, or those `only` picks) against the heads signed with this service's key or a retired one it trusts. */
   verify(opts: { month?: string; only?: (c: RecordChainInfo) => boolean; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
-    return verifyChains(this.archive, { ...opts, trustedPublicKeys: this.signer.trustedKeys });
+    return verifyChains(this.archive, { ...opts, trustedPublicKeys: this.trustedKeys() });
   }
 }
 

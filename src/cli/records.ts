@@ -44,6 +44,24 @@ export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; n
   return n ? { signer: r.signer, note: `${r.note}; ${n} retired key${n > 1 ? 's' : ''} trusted for heads signed before a rotation` } : r;
 }
 
+/**
+ * The public keys the records' key files hold now: the signing key's (a file, the default beside the
+ * database or `file:PATH`) and the trusted ones. A running gateway trusts them as well as those it
+ * started with, so heads signed after a rotation (`records rotate-key` beside it) still verify in it;
+ * the same files are what it would read at a restart. A file unreadable mid-rotation adds nothing.
+ */
+export function keysOnDisk(config: Config): string[] {
+  const out: string[] = [];
+  try {
+    const path = recordsKeyFiles(config).signingKey;
+    if (path && existsSync(path)) out.push(RecordsSigner.fromText(readFileSync(path, 'utf8')).publicKey);
+  } catch { /* mid-rotation or not a key: nothing more to trust */ }
+  try {
+    out.push(...resolveTrustedKeys(config));
+  } catch { /* as above */ }
+  return out;
+}
+
 /** Retired keys' public keys: config (`recordsTrustedKeys`), else the file `rotate-key` keeps beside the default key. */
 function resolveTrustedKeys(config: Config): string[] {
   const t = config.recordsTrustedKeys;
@@ -134,6 +152,8 @@ export function startRecords(app: App, config: Config, log: { info(o: object, m:
   }
   const { signer, note } = resolveRecordsSigner(config);
   const svc = configureRecords(app.ctx, signer);
+  // A rotation while this process runs: heads the next key signs verify here too, without a restart.
+  svc.extraTrustedKeys = () => keysOnDisk(config);
   const simulatedClock = app.ctx.clock instanceof SimulatedClock;
   const job = new RetentionJob(app.ctx, (r) => log.info({ purge: summarise(r) }, formatPurgeReport(r).join('\n')), (e) => log.error({ err: e.message }, 'records purge failed'), {
     simulatedClock,
