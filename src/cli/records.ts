@@ -2,7 +2,7 @@
  * `smsguard records purge|verify|heads|rotate-key` and `smsguard inspect export`, plus what `start` runs for the
  * records (signing key, hourly head publication, the daily purge). Thin: the work is in src/app.
  */
-import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -392,6 +392,8 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
       const { app, store } = await openApp(opts);
       try {
         if (!(await app.ctx.store.directory.getContentProvider(opts.contentProvider))) throw new SmsguardError('not_found', `no content provider ${opts.contentProvider}`, {}, 'content-provider');
+        // A folder made here and left empty by a refusal is removed: nothing of a refused export stays behind.
+        const made = !existsSync(opts.out);
         mkdirSync(opts.out, { recursive: true });
         const format = opts.format as ExportFormat;
         const name = `records.${format}`;
@@ -415,6 +417,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         try {
           manifest = await runExport(app.ctx, `cli:${opts.actor}`, { contentProviderId: opts.contentProvider, from, to }, format, name, io, { allowDamaged: !!opts.allowDamaged });
         } catch (e) {
+          if (made && !out) rmdirSync(opts.out);
           if (!(e instanceof ChainDamagedError)) throw e;
           // Damage found: said as `records verify` says it, with its exit code, and nothing written.
           for (const c of e.report.chains.filter((x) => !x.ok)) process.stdout.write(`${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
