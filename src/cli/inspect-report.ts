@@ -76,7 +76,7 @@ export function registerInspectReport(program: Command, common: (c: Command) => 
         // 'wx': should another run have written this file since the check above, this one fails rather than replace it
         writeFileSync(out, renderAnnualReport(report, opts.lang), { flag: 'wx' });
         await store.records.appendAudit(Date.now(), 'cli', 'report.annual', { contentProviderId: cpId, year, file: out });
-        process.stdout.write(`annual report ${year} for ${report.provider.name}: ${report.totals.accepted} messages, ${report.complaints.total} complaints, ${report.recordsScanned} records scanned\n  HTML ${out}\n`);
+        process.stdout.write(`annual report ${year} for ${report.provider.name}: ${report.totals.accepted} messages accepted, ${report.totals.rejected} rejected, ${report.complaints.total} complaints, ${report.recordsScanned} records scanned\n  HTML ${out}\n`);
         if (pdf !== undefined) {
           await htmlToPdf(out, pdf);
           process.stdout.write(`  PDF  ${pdf}\n`);

@@ -292,6 +292,8 @@ test('inspect report refuses an --out (or the --pdf beside it) that already exis
   const out = join(dir, 'reports', 'annual.html');
   const first = cli('inspect', 'report', ...report, '--out', out);
   assert.equal(first.code, 0, first.err);
+  // Its summary says what the figure counts: before 2026-12-08 `0 messages`, the accepted ones only, beside the records scanned.
+  assert.match(first.out, /^annual report 2026 for .*: \d+ messages accepted, \d+ rejected, \d+ complaints, \d+ records scanned\n/);
   writeFileSync(out, 'the report the inspector has\n');
   const again = cli('inspect', 'report', ...report, '--out', out, '--lang', 'en');
   assert.equal(again.code, 1, again.out + again.err);
