@@ -292,7 +292,7 @@ test('inspect report refuses an --out (or the --pdf beside it) that already exis
   const out = join(dir, 'reports', 'annual.html');
   const first = cli('inspect', 'report', ...report, '--out', out);
   assert.equal(first.code, 0, first.err);
-  // Its summary says what the figure counts: before 2026-12-08 `0 messages`, the accepted ones only, beside the records scanned.
+  // Its summary says what the figure counts: before 2026-12-08 `N messages`, the accepted ones only, read as every submission.
   assert.match(first.out, /^annual report 2026 for .*: \d+ messages accepted, \d+ rejected, \d+ complaints, \d+ records scanned\n/);
   writeFileSync(out, 'the report the inspector has\n');
   const again = cli('inspect', 'report', ...report, '--out', out, '--lang', 'en');
