@@ -240,14 +240,17 @@ export async function requireGatewayKey(config: Config, store: Store): Promise<v
 }
 
 /** The last line of `records verify`: how many records and months were checked, and the verdict. */
-export function verifySummary(r: { ok: boolean; chains: { ok: boolean; checked: number }[] }, month?: string): string {
-  const months = r.chains.length;
+export function verifySummary(r: { ok: boolean; chains: { chain: string; ok: boolean; checked: number }[] }, month?: string): string {
+  // The retained chain (records kept past their month's purge) is no month: named apart, not counted as one.
+  const retained = r.chains.some((c) => c.chain === 'retained');
+  const months = r.chains.length - (retained ? 1 : 0);
   const records = r.chains.reduce((a, c) => a + c.checked, 0);
-  const scope = `${records} record${records === 1 ? '' : 's'} in ${months} month${months === 1 ? '' : 's'}`;
-  if (months === 0) return month ? `verified 0 records: no records for ${month}` : 'verified 0 records in 0 months: the database holds no records yet';
+  const scope = `${records} record${records === 1 ? '' : 's'} in ${months} month${months === 1 ? '' : 's'}${retained ? ' and the retained chain' : ''}`;
+  if (r.chains.length === 0) return month ? `verified 0 records: no records for ${month}` : 'verified 0 records in 0 months: the database holds no records yet';
   if (r.ok) return `verified ${scope}: all ok`;
-  const failed = r.chains.filter((c) => !c.ok).length;
-  return `verified ${scope}: ${failed} month${failed === 1 ? '' : 's'} FAILED`;
+  const failed = r.chains.filter((c) => !c.ok && c.chain !== 'retained').length;
+  const parts = [...(failed ? [`${failed} month${failed === 1 ? '' : 's'}`] : []), ...(r.chains.some((c) => !c.ok && c.chain === 'retained') ? ['the retained chain'] : [])];
+  return `verified ${scope}: ${parts.join(' and ')} FAILED`;
 }
 
 function parseTime(v: string, name: string): number {

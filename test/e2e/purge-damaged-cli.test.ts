@@ -84,3 +84,11 @@ test('verify --month of a purged month says it was purged and what its kept head
   const never = cli('records', 'verify', '--month', '2024-12');
   assert.equal(never.out, 'verified 0 records: no records for 2024-12\n');
 });
+
+test('verify counts the retained chain apart from the months', () => {
+  // Runs after the purge above, which carried the held record into the retained chain. Before
+  // 2026-12-08 the last line counted that chain as a month (`in 2 months` for one month and it).
+  const v = cli('records', 'verify');
+  assert.match(v.out, /^retained: ok, 1 records/m);
+  assert.match(v.out, /\nverified \d+ records in 1 month and the retained chain: all ok\n$/);
+});
