@@ -33,7 +33,7 @@ export function registerBackupCommand(program: Command, common: (c: Command) => 
           `backup of ${resolve(config.db)} in ${r.dir} (${r.seconds.toFixed(1)} s)`,
           ...r.files.map((f) => `  ${f.what.padEnd(12)} ${f.path} (${mib(f.bytes)})`),
           `months of records: ${r.months.length ? r.months.join(', ') : 'none yet'}`,
-          `restore: stop the gateway, then start it with --db ${r.main} (or copy these files back beside the database)`,
+          `restore: stop the gateway, then start it with --db ${r.main}; or copy these files into place once the database's own are gone (its -wal and -shm too, and every month file with theirs: SQLite would apply a -wal left there over the copy)`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {

@@ -33,6 +33,9 @@ test('backup --to copies the database, its months and the signing key; the copy 
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /months of records: 2026-11/);
   assert.match(r.out, /restore: stop the gateway/);
+  // Copied back over the database's own files, a -wal left beside them is applied over the copy
+  // (tried 2026-12-08: after a kill -9, the "restored" files held the records written after the backup).
+  assert.match(r.out, /once the database's own are gone \(its -wal and -shm too/);
   for (const f of ['g.db', 'g.records-2026-11.db', 'records-signing.key']) assert.ok(existsSync(join(dir, 'copy', f)), f);
   // Only those: before 2026-12-08 the main copy's empty -wal and its -shm were left beside it.
   assert.deepEqual(readdirSync(join(dir, 'copy')).sort(), ['g.db', 'g.records-2026-11.db', 'records-signing.key']);
