@@ -32,6 +32,8 @@ export function registerBackupCommand(program: Command, common: (c: Command) => 
         const lines = [
           `backup of ${resolve(config.db)} in ${r.dir} (${r.seconds.toFixed(1)} s)`,
           ...r.files.map((f) => `  ${f.what.padEnd(12)} ${f.path} (${mib(f.bytes)})`),
+          // Said when no key went with the copy: the heads in it verify only against the key that signed them.
+          ...(r.files.some((f) => f.what === 'signing key') ? [] : [`  ${'signing key'.padEnd(12)} not copied: ${keys.signingKey ? `no key at ${keys.signingKey}` : 'it is given in config (recordsSigningKey)'}; keep the key that signed the heads with this copy, or they cannot be verified`]),
           `months of records: ${r.months.length ? r.months.join(', ') : 'none yet'}`,
           `restore: stop the gateway, then start it with --db ${r.main}; or copy these files into place once the database's own are gone (its -wal and -shm too, and every month file with theirs: SQLite would apply a -wal left there over the copy)`,
         ];

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
@@ -46,6 +46,18 @@ test('backup --to copies the database, its months and the signing key; the copy 
   const again = cli('backup', '--to', join(dir, 'copy'), '--db', join(dir, 'g.db'));
   assert.notEqual(again.code, 0);
   assert.match(again.err, /already holds a copy/);
+});
+
+test('a backup that copies no signing key says so', async () => {
+  // Before 2026-12-08 the listing simply had no key line: a key moved away (or never made) went unnoticed.
+  const d = join(dir, 'nokey');
+  mkdirSync(d);
+  const s = new SqliteStore(join(d, 'g.db'));
+  await s.records.recordMo({ id: 'mo_x', at: NOV, from: '+8613800138000', to: '10690001', text: '退订', contentProviderId: null, action: 'opt_out' });
+  await s.close();
+  const r = cli('backup', '--to', join(dir, 'nokey-copy'), '--db', join(d, 'g.db'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /\n  signing key +not copied: no key at .*records-signing\.key; keep the key that signed the heads with this copy/);
 });
 
 test('backup of a PostgreSQL store is refused, naming its own tools', () => {
