@@ -34,6 +34,29 @@ export interface MonthVerification {
   pending?: number;
   /** The first broken link; `id` and `detail` only for a principal not limited to a province. */
   failure?: { seq: number; reason: ChainFailureReason; id?: string; detail?: string };
+  /** A month with no chain whose signed heads are kept: purged past retention ({@link purgedMonth}). */
+  purged?: PurgedMonth;
+}
+
+/** What is left of a month purged past retention: its signed heads, the last of them covering `firstSeq`–`lastSeq`. */
+export interface PurgedMonth {
+  heads: number;
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+}
+
+/**
+ * A month with no chain whose signed heads are kept was purged past retention (`smsguard records
+ * purge`): said so by every door (this use case, `records verify --month`), where each had said "no
+ * records for 2026-05", as for a month never written, which an inspector reads as nothing ever
+ * recorded. Null for a month none of whose heads is kept (never written).
+ */
+export async function purgedMonth(ctx: AppContext, month: string): Promise<PurgedMonth | null> {
+  const heads = (await recordsFor(ctx).archive.heads()).filter((h) => h.chain === month);
+  if (!heads.length) return null;
+  const last = heads.reduce((a, b) => (b.lastSeq > a.lastSeq || (b.lastSeq === a.lastSeq && b.signedAt > a.signedAt) ? b : a));
+  return { heads: heads.length, firstSeq: last.firstSeq, lastSeq: last.lastSeq, count: last.count };
 }
 
 /** One run per month at a time, per app: a second request for the same month waits for the first's result. */
@@ -68,6 +91,10 @@ export async function verifyMonth(ctx: AppContext, p: Principal, month: string):
       ...(c.failure ? { failure: limited ? { seq: c.failure.seq, reason: c.failure.reason } : { seq: c.failure.seq, reason: c.failure.reason, id: c.failure.id, detail: c.failure.detail } } : {}),
     }
     : { month, found: false, ok: true, checked: 0, headsChecked: 0 };
+  if (!c) {
+    const purged = await purgedMonth(ctx, month);
+    if (purged) out.purged = purged;
+  }
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'records.verify', { month, ok: out.ok, checked: out.checked });
   return out;
 }

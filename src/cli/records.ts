@@ -25,6 +25,7 @@ import { pruneOperational } from '../app/housekeeping.js';
 import { ChainDamagedError, manifestText, runExport, type ExportFormat, type ExportManifest } from '../app/inspect-export.js';
 import { isMonth } from '../domain/hash-chain.js';
 import { parseRegulatorScope } from '../app/records-scope.js';
+import { purgedMonth } from '../app/records-verify-month.js';
 import { shanghaiDayOrTime } from '../app/validate.js';
 
 /**
@@ -333,13 +334,12 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         }
         // A month asked for that has no chain: purged past retention (its signed heads are kept), or never written.
         // Before 2026-12-08 both read `no records for 2026-05`, as if the month had never had any.
-        const purged = opts.month && !r.chains.length ? (await svc.archive.heads()).filter((h) => h.chain === opts.month) : [];
-        if (purged.length) {
-          const last = purged.reduce((a, b) => (b.lastSeq > a.lastSeq || (b.lastSeq === a.lastSeq && b.signedAt > a.signedAt) ? b : a));
-          process.stdout.write(`${opts.month}: purged: its records are gone (past retention, smsguard records purge); ${purged.length} signed head${purged.length === 1 ? '' : 's'} kept, the last covering seq ${last.firstSeq}–${last.lastSeq} (${last.count} records); records kept past retention (legal holds, live relationships) are in the retained chain, which verify without --month checks\n`);
+        const purged = opts.month && !r.chains.length ? await purgedMonth(opened.app.ctx, opts.month) : null;
+        if (purged) {
+          process.stdout.write(`${opts.month}: purged: its records are gone (past retention, smsguard records purge); ${purged.heads} signed head${purged.heads === 1 ? '' : 's'} kept, the last covering seq ${purged.firstSeq}–${purged.lastSeq} (${purged.count} records); records kept past retention (legal holds, live relationships) are in the retained chain, which verify without --month checks\n`);
         }
         // Always a last line, so a clean run (even of a database with no records yet) says so rather than nothing.
-        process.stdout.write(`${purged.length ? `verified 0 records: ${opts.month} was purged` : verifySummary(r, opts.month)}\n`);
+        process.stdout.write(`${purged ? `verified 0 records: ${opts.month} was purged` : verifySummary(r, opts.month)}\n`);
         if (!r.ok) process.exitCode = 2;
       } finally {
         await store.close();

@@ -632,6 +632,7 @@ const T = {
   recVerify: ['核验', 'Verify'],
   recVerifyResult: ['核验结果', 'Result'],
   vrNoChain: ['{month} 没有记录（该月没有哈希链）。', 'There are no records for {month} (the month has no hash chain).'],
+  vrPurged: ['{month} 的记录已超过保存期限并已清除（smsguard records purge）；保留了 {heads} 个签名链头，最后一个覆盖序号 {first}–{last}（{n} 条记录）。超过期限仍须保留的记录（法律保全、仍有效的订阅关系）在保留链中。', "{month}'s records were purged past retention (smsguard records purge); {heads} signed heads are kept, the last covering seq {first}–{last} ({n} records). Records kept past retention (legal holds, live relationships) are in the retained chain."],
   vrOk: ['{month} 的记录完好：已核对 {n} 条记录（序号 {first}–{last}），均与哈希链一致。', '{month} is intact: {n} records checked (seq {first}–{last}), every one matches the hash chain.'],
   vrBroken: ['{month} 的记录已被改动：第一处断裂在序号 {seq}。', '{month} has been tampered with: the first broken link is at seq {seq}.'],
   vrRecord: ['记录编号', 'Record id'],

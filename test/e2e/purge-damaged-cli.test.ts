@@ -14,6 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { App } from '../../src/app/app.js';
+import { SystemClock } from '../../src/simulator/clock.js';
+import { resolveProfile } from '../../src/profiles/index.js';
+import { verifyMonth } from '../../src/app/records-verify-month.js';
 
 let dir: string;
 let db: string;
@@ -83,6 +87,20 @@ test('verify --month of a purged month says it was purged and what its kept head
   assert.match(v.out, /\nverified 0 records: 2025-01 was purged\n$/);
   const never = cli('records', 'verify', '--month', '2024-12');
   assert.equal(never.out, 'verified 0 records: no records for 2024-12\n');
+});
+
+test('the use case behind GET /v1/records/verify and the /web/records page says the same: purged, with what its kept heads covered', async () => {
+  // Runs after the purge above. Before, both answered found:false alone ("There are no records for 2025-01").
+  const store = new SqliteStore(db);
+  try {
+    const app = new App({ store, clock: new SystemClock(), profile: resolveProfile('cn-2015') });
+    const admin = { role: 'admin' as const, actorId: 'tok_admin' };
+    const v = await verifyMonth(app.ctx, admin, '2025-01');
+    assert.deepEqual([v.found, v.ok, v.checked, v.purged], [false, true, 0, { heads: 1, firstSeq: 1, lastSeq: 4, count: 4 }]);
+    assert.equal((await verifyMonth(app.ctx, admin, '2024-12')).purged, undefined, 'a month never written is no purged one');
+  } finally {
+    await store.close();
+  }
 });
 
 test('verify counts the retained chain apart from the months', () => {

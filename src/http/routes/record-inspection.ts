@@ -36,6 +36,16 @@ export const monthVerification = {
       },
       required: ['seq', 'reason'],
     },
+    purged: {
+      type: 'object',
+      description: 'A month with no chain whose signed heads are kept: purged past retention (smsguard records purge). Its records are gone; what was kept past retention (legal holds, live relationships) is in the retained chain. Absent for a month never written',
+      properties: {
+        heads: { type: 'integer', description: 'Signed heads of the month kept' },
+        firstSeq: { type: 'integer' }, lastSeq: { type: 'integer' },
+        count: { type: 'integer', description: 'Records the last kept head covered' },
+      },
+      required: ['heads', 'firstSeq', 'lastSeq', 'count'],
+    },
   },
   required: ['month', 'found', 'ok', 'checked', 'headsChecked'],
 } as const;

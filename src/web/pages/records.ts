@@ -156,6 +156,7 @@ const fill = (text: string, params: Record<string, string | number>) => text.rep
 
 /** A month's verification in plain words. */
 function verificationText(lang: Lang, v: MonthVerification): string {
+  if (v.purged) return `<p id="verify-result">${esc(fill(t(lang, 'vrPurged'), { month: v.month, heads: v.purged.heads, first: v.purged.firstSeq, last: v.purged.lastSeq, n: v.purged.count }))}</p>`;
   if (!v.found) return `<p id="verify-result">${esc(fill(t(lang, 'vrNoChain'), { month: v.month }))}</p>`;
   const heads = v.headsChecked > 0 ? fill(t(lang, 'vrHeads'), { n: v.headsChecked }) : t(lang, 'vrNoHeads');
   const pending = v.pending ? `<p>${esc(fill(t(lang, 'vrPending'), { n: v.pending }))}</p>` : '';
