@@ -52,6 +52,7 @@ const T = {
   fAccessCode: ['查询码', 'Access code'],
   fCheck: ['查询', 'Check'],
   withdraw: ['撤回投诉', 'Withdraw complaint'],
+  withdrawConfirm: ['我确认撤回这条投诉：撤回后不再处理，也不能恢复。', 'I want to withdraw this complaint: it will no longer be handled, and this cannot be undone.'],
   // states
   st_received: ['已受理', 'Received'],
   st_forwarded: ['已转交', 'Forwarded'],

@@ -149,4 +149,29 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await page.locator('h1').textContent(), 'Published SMS credit records');
   });
+
+  test('withdrawing on the status page asks for a tick first: one click withdrew the complaint', async () => {
+    await ctx.clearCookies();
+    await page.goto(`${web.base}/web/complaint`);
+    await page.getByLabel('您的手机号码').fill('13912345679');
+    await page.getByLabel('发送号码或签名').fill('10690002');
+    await page.getByLabel('短信内容').fill('双十二理财产品年化8%');
+    await page.getByRole('button', { name: '提交投诉' }).click();
+    await page.waitForSelector('#case-reference');
+    const reference = (await page.textContent('#case-reference'))!.trim();
+    const accessCode = (await page.textContent('#access-code'))!.trim();
+    await page.goto(`${web.base}/web/complaint/status?reference=${reference}`);
+    await page.getByLabel('查询码').fill(accessCode);
+    await page.getByLabel('查询码').press('Enter');
+    await page.waitForSelector('#case-state');
+    const before = await page.textContent('#case-state');
+    // the button alone: the browser holds the form back for the unticked box, nothing is posted
+    await page.getByRole('button', { name: '撤回投诉' }).click();
+    assert.equal(await page.locator('#withdraw-confirm').evaluate((el) => (el as HTMLInputElement).validity.valueMissing), true);
+    assert.equal(await page.textContent('#case-state'), before);
+    await page.getByLabel(/我确认撤回这条投诉/).check();
+    await page.getByRole('button', { name: '撤回投诉' }).click();
+    await page.waitForFunction((b) => document.querySelector('#case-state')?.textContent !== b, before);
+    assert.equal(await page.textContent('#case-state'), '已撤回');
+  });
 });

@@ -89,6 +89,7 @@ ${status.answerText ? `<dt>${esc(t(lang, 'stAnswerText'))}</dt><dd id="answer-te
 </dl>
 ${canWithdraw ? `<form method="post" action="/web/complaint/withdraw">
 <input type="hidden" name="reference" value="${esc(status.reference)}"><input type="hidden" name="accessCode" value="${esc(v.accessCode)}">
+${/* one click withdrew it: the browser now asks for this box first (no script; the server takes the post as before) */ ''}<p><input type="checkbox" id="withdraw-confirm" name="confirm" value="1" required> <label class="choice" for="withdraw-confirm">${esc(t(lang, 'withdrawConfirm'))}</label></p>
 <button type="submit" class="secondary">${esc(t(lang, 'withdraw'))}</button></form>` : ''}
 </section>`;
   }
