@@ -76,6 +76,12 @@ export interface Facts {
   dnd: boolean;
   /** The unexpired consent for the candidate's category, else the most recent expired one, else null. */
   consent: ConsentFacts | null;
+  /**
+   * Only when `consent` is null (the message is refused): the number's consent of the category withdrawn
+   * last (by DELETE /v1/consents/{id}, `byUser` when given with proof of the user's refusal, or by an
+   * opt-out), so the refusal can say so; absent when there is none, or a live or expired one.
+   */
+  withdrawnConsent?: { id: string; withdrawnAt: number; byUser: boolean };
   /** Accepted verification messages from this sender to this number in the last minute, hour and day. */
   verificationSends: { minute: number; hour: number; day: number };
   /**

@@ -481,6 +481,38 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(withdrawn.map((e) => [e.at, e.evidence.consentId, e.evidence.reason]).sort(), [[T0 + 1, 'con_before', 'opt_out'], [T0 + 1, 'con_before_news', 'opt_out']]);
       });
 
+      test('commercial facts: with no live or expired consent, the one withdrawn last (id, when, whether at the user\'s request), for consent_missing to name; not read otherwise', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const mk = (id: string, category: string, expiresAt = T0 + 30 * DAY) => s.consents.grantConsent({ id, contentProviderId: cp.id, msisdn: to, category, frequency: { count: 5, per: 'day' }, grantedAt: T0 - 2 * DAY, expiresAt, channel: 'http', proof: {}, withdrawnAt: null });
+        const pr = uid('con'), pr2 = uid('con'), nw = uid('con'), ex = uid('con'), exw = uid('con');
+        await mk(pr, 'promo');
+        await mk(pr2, 'promo');
+        await mk(nw, 'news');
+        await mk(ex, 'old', T0 - DAY);
+        await mk(exw, 'old');
+        // promo: one withdrawn by the provider, the other later by the opt-out; news: by the user's request (proof)
+        assert.equal(await s.consents.withdrawConsent(pr, cp.id, T0 - DAY, 'http'), true);
+        assert.equal(await s.consents.withdrawConsent(nw, cp.id, T0 - DAY + 5, 'http', { channel: 'call-centre', reference: 't1', capturedAt: '2026-11-29T04:00:00.000Z' }), true);
+        assert.equal(await s.consents.withdrawConsent(exw, cp.id, T0 - DAY + 6, 'http'), true);
+        await s.consents.optOut(cp.id, to, T0 + 1, 'sms', { moId: 'mo_1' });
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0 + 2, 'sms', { moId: 'mo_2' }), true);
+        const seen: Facts[] = [];
+        const it = (category: string) => item({ cp: cp.id, from: commercial, to, type: 'commercial', category, at: T0 + 3 });
+        await s.messages.decideAndRecord([it('promo'), it('news'), it('old'), it('none')], (_, f) => { seen.push(f); return decision(false); });
+        assert.equal(seen[0].consent, null);
+        assert.deepEqual(seen[0].withdrawnConsent, { id: pr2, withdrawnAt: T0 + 1, byUser: false }, 'the opt-out withdrew it last');
+        assert.deepEqual(seen[1].withdrawnConsent, { id: nw, withdrawnAt: T0 - DAY + 5, byUser: true });
+        assert.equal(seen[2].consent?.id, ex, 'an expired consent is told instead');
+        assert.equal(seen[2].withdrawnConsent, undefined);
+        assert.equal(seen[3].withdrawnConsent, undefined, 'never any consent of the category');
+        // a live consent: the accepted path reads no withdrawal
+        await mk(uid('con'), 'promo');
+        await s.messages.decideAndRecord([it('promo')], (_, f) => { seen.push(f); return decision(false); });
+        assert.ok(seen[4].consent);
+        assert.equal(seen[4].withdrawnConsent, undefined);
+      });
+
       test('a message reads back with its decision, verdicts and status history', async () => {
         const { cp, service } = await seedProvider(s);
         const to = msisdn();

@@ -29,6 +29,21 @@ export const notOptedOut: Stage = {
   },
 };
 
+/** `at` as Shanghai time with its offset, to the second: `2026-12-08T08:16:55+08:00`. */
+const shanghaiIso = (at: number): string => `${new Date(at + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+
+/**
+ * What `consent_missing` adds when the number's consent of the category was withdrawn (and none is
+ * live or expired): which one and when, and that a lifted opt-out restores none (docs/CONSENT.md,
+ * "Refusal"). The store knows a withdrawal by DELETE with proof of the user's refusal (`byUser`);
+ * one without proof and one by an opt-out look the same there, so those are named together.
+ */
+function withdrawnSaid(w: Facts['withdrawnConsent']): string {
+  if (!w) return '';
+  const how = w.byUser ? "at the user's request, by DELETE /v1/consents/{id} with proof" : "by DELETE /v1/consents/{id} or the number's refusal";
+  return `: consent ${w.id} was withdrawn at ${shanghaiIso(w.withdrawnAt)} (withdrawn ${how}); a lifted opt-out restores no consent: record a new one (POST /v1/consents)`;
+}
+
 /**
  * An unexpired consent for the message's category; where the profile requires proof of consent
  * (cn-2026), one recorded with proof. The proof rule is checked when a consent is recorded
@@ -43,7 +58,7 @@ export const consentHeld: Stage = {
   run: ({ candidate, facts, profile, now }) => {
     if (candidate.type !== 'commercial') return { outcome: 'skip' };
     const c = facts.consent;
-    if (!c) return { outcome: 'fail', code: 'consent_missing', message: `no consent from this number for category ${candidate.category ?? '(none)'}` };
+    if (!c) return { outcome: 'fail', code: 'consent_missing', message: `no consent from this number for category ${candidate.category ?? '(none)'}${withdrawnSaid(facts.withdrawnConsent)}` };
     if (c.expiresAt <= now) {
       return { outcome: 'fail', code: 'consent_expired', message: `consent ${c.id} expired at ${new Date(c.expiresAt).toISOString()}` };
     }

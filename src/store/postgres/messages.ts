@@ -42,7 +42,7 @@ const LONGEST_PERIOD = LONGEST_FREQUENCY_PERIOD_MS;
 const OUTBOX = queries('outbox', ['uncount', 'release'] as const);
 /** A claim given up for a replacement that did not happen, given back to the queue (outbox.sql `release`). */
 const RELEASE = OUTBOX.release;
-const Q = queries('messages', ['facts', 'chargedSubscriptions', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
+const Q = queries('messages', ['facts', 'chargedSubscriptions', 'withdrawnConsents', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
 /** The SMPP server's kept parts (smpp-deliveries.sql): a decision drops those of the set it completes. */
 const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
 
@@ -444,6 +444,15 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
     const rows = (await c.query<{ svc: string; cp: string; m: string; id: string }>(Q.chargedSubscriptions, [ks.map((x) => x[0]), ks.map((x) => x[1]), ks.map((x) => x[2])])).rows;
     charged = new Map(rows.map((r) => [chargeKey(r.svc, r.cp, r.m), r.id]));
   }
+  // A triple with no unwithdrawn consent (its messages are refused consent_missing): the consent withdrawn
+  // last, which the refusal names; a statement of its own, only for such a batch (as SQLite reads it only
+  // on its rejection path: commercial-facts.ts).
+  let withdrawn: Map<string, NonNullable<Facts['withdrawnConsent']>> | undefined;
+  const bare = t.filter((x) => !consents.has(`${pair(x[0], x[1])}\u0000${x[2]}`));
+  if (bare.length > 0) {
+    const rows = (await c.query<{ cp: string; m: string; cat: string; id: string; withdrawn_at: string | number; withdrawn_by_user: boolean }>(Q.withdrawnConsents, [bare.map((x) => x[0]), bare.map((x) => x[1]), bare.map((x) => x[2])])).rows;
+    withdrawn = new Map(rows.map((r) => [`${pair(r.cp, r.m)}\u0000${r.cat}`, { id: r.id, withdrawnAt: Number(r.withdrawn_at), byUser: r.withdrawn_by_user }]));
+  }
   return {
     verif,
     categoryUse,
@@ -469,6 +478,9 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
         if (row) {
           const p = frequencyPeriod(row.freq_per, sendAt);
           facts.consent = toConsentFacts(row, categoryUse.countIn(cKey, p.from, p.to));
+        } else {
+          const w = withdrawn?.get(cKey);
+          if (w) facts.withdrawnConsent = w;
         }
       }
       if (cand.chargedServiceId !== undefined) facts.chargedSubscription = charged?.get(chargeKey(cand.chargedServiceId, cand.contentProviderId, cand.to)) ?? null;

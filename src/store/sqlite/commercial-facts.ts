@@ -17,7 +17,7 @@
  * migrations 032, 097 and 123, which added has_proof) and opt-out, DND and the category's use are scalar subqueries on it (the use one
  * range of sends_by_number, migration 096); rows come back as arrays (`raw`). Only when there is no
  * live consent (a rejection) do two more statements read the opt-out/DND flags and the latest expired
- * consent.
+ * consent, and with no expired one either a third the consent withdrawn last (the refusal names it).
  */
 import type { Db } from './db.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
@@ -46,6 +46,7 @@ export interface CommercialFacts {
   optOutSignatures?: string[];
   dnd: boolean;
   consent: ConsentFacts | null;
+  withdrawnConsent?: { id: string; withdrawnAt: number; byUser: boolean };
 }
 
 const consentFacts = (r: ConsentCols | LiveRow, used: number): ConsentFacts => ({
@@ -68,6 +69,8 @@ export class CommercialFactsReader {
       // expired consent, needed only to say `consent_expired` rather than `consent_missing`.
       flags: db.prepare('SELECT EXISTS (SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?), EXISTS (SELECT 1 FROM dnd WHERE msisdn = ?)').raw(),
       expired: db.prepare(`SELECT ${COLS} FROM consents c WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL ORDER BY c.expires_at DESC LIMIT 1`).raw(),
+      // Nor an expired one: the consent withdrawn last, for the refusal to name (consent_missing).
+      withdrawn: db.prepare('SELECT id, withdrawn_at, withdrawn_by_user FROM consents WHERE content_provider_id = ? AND msisdn = ? AND category = ? AND withdrawn_at IS NOT NULL ORDER BY withdrawn_at DESC, id DESC LIMIT 1').raw(),
       use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at >= ? AND at < ?").pluck(),
       signatures: db.prepare('SELECT signature FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?').pluck(),
     };
@@ -94,6 +97,9 @@ export class CommercialFactsReader {
       if (e) {
         const p = frequencyPeriod(e[5], sendAt);
         out.consent = consentFacts(e, this.q.use.get(cp, msisdn, e[1], p.from, p.to) as number);
+      } else if (category) {
+        const w = this.q.withdrawn.get(cp, msisdn, category) as [string, number, number] | undefined;
+        if (w) out.withdrawnConsent = { id: w[0], withdrawnAt: w[1], byUser: w[2] === 1 };
       }
     }
     // Which signatures the refusals answered (per-signature opt-out scope; read only when opted out).

@@ -46,6 +46,24 @@ for (const id of ['cn-2015', 'cn-2026'] as ProfileId[]) {
       assert.equal(run(facts({ consent: { ...consent, expiresAt: NOON } })).rejection?.code, 'consent_expired');
       assert.equal(consentHeld.run(ctx(facts({ consent: { ...consent, expiresAt: NOON + 1 } }))).outcome, 'pass');
     });
+    test('consent_missing names the consent withdrawn last, after the unchanged start; a live or expired one still wins', () => {
+      const plain = run(facts({ consent: null })).rejection!;
+      assert.equal(plain.message, 'no consent from this number for category promo', 'no withdrawn consent: the message as before');
+      // withdrawn 2026-11-30T03:00:00Z = 11:00 Shanghai
+      const w = { id: 'con_w', withdrawnAt: Date.parse('2026-11-30T03:00:00Z'), byUser: false };
+      const d = run(facts({ consent: null, withdrawnConsent: w })).rejection!;
+      assert.equal(d.code, 'consent_missing');
+      assert.equal(d.rule, plain.rule);
+      assert.equal(d.article, plain.article);
+      assert.equal(d.message, "no consent from this number for category promo: consent con_w was withdrawn at 2026-11-30T11:00:00+08:00 (withdrawn by DELETE /v1/consents/{id} or the number's refusal); a lifted opt-out restores no consent: record a new one (POST /v1/consents)");
+      const byUser = run(facts({ consent: null, withdrawnConsent: { ...w, byUser: true } })).rejection!;
+      assert.ok(byUser.message.startsWith('no consent from this number for category promo: consent con_w was withdrawn at 2026-11-30T11:00:00+08:00 (withdrawn at the user\'s request, by DELETE /v1/consents/{id} with proof)'), byUser.message);
+      // a live consent passes, an expired one is consent_expired, whatever was withdrawn besides
+      assert.equal(consentHeld.run(ctx(facts({ withdrawnConsent: w }))).outcome, 'pass');
+      const e = run(facts({ consent: { ...consent, expiresAt: NOON }, withdrawnConsent: w })).rejection!;
+      assert.equal(e.code, 'consent_expired');
+      assert.doesNotMatch(e.message, /con_w/);
+    });
     test(`a consent recorded without proof: ${id === 'cn-2026' ? 'not consent (consent_missing, citing the proof rule)' : 'counts'}`, () => {
       const d = run(facts({ consent: { ...consent, hasProof: false } }));
       if (id === 'cn-2015') {
