@@ -95,6 +95,8 @@ export class App {
       reviewHoldMaxMs: deps.reviewHoldMaxMs ?? DEFAULT_REVIEW_HOLD_MAX_MS,
     };
     this.ctx.commit = new GroupCommit(this.ctx);
+    // the window of rule content.duplicate: how long the store remembers each accepted text
+    deps.store.messages.keepTextsFor?.((deps.profile.params.duplicateContentWindowSeconds?.value ?? 30) * 1000);
     this.auth = new Authenticator(this.ctx);
     this.webSessions = new WebSessions(this.ctx.store.webSessions, this.auth, {
       ...deps.webSessions,

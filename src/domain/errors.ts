@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'message_too_long',
   // volume
   'frequency_exceeded',
+  // the same text to the same number again within the profile's window (content.duplicate)
+  'duplicate_content',
   'throttled',
   // consent and refusal
   'consent_missing',

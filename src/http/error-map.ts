@@ -30,6 +30,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   held_for_review: 202,
   message_too_long: 422,
   frequency_exceeded: 422,
+  duplicate_content: 422,
   throttled: 429,
   consent_missing: 422,
   consent_expired: 422,

@@ -89,6 +89,19 @@ export interface Facts {
    * sender to it, else null. Absent for every other message (the store reads nothing for them).
    */
   chargedSubscription?: string | null;
+  /**
+   * This sender's accepted or held messages to this number that the store still remembers (their
+   * final text and the time each was counted at: its schedule, else its arrival), the candidate's own
+   * excepted (a replacement). May hold some outside the window: the stage compares the times. Absent
+   * when none (rule `content.duplicate`).
+   */
+  recentTexts?: readonly RecentText[];
+}
+
+/** A message's final text and the time it counts at (its schedule, else its arrival), for `content.duplicate`. */
+export interface RecentText {
+  readonly text: string;
+  readonly at: number;
 }
 
 /** Pluggable pure scorers the profile does not fix (e.g. the advertising classifier). */

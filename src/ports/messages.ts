@@ -110,6 +110,13 @@ export interface MessageStore {
    */
   decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]>;
   /**
+   * How long (ms) after its time an accepted or held message's final text stays in `Facts.recentTexts`
+   * of a later message from the same provider to the same number (rule `content.duplicate`: the
+   * profile's `duplicateContentWindowSeconds`, set by the App). 0: none kept. Held in memory, never
+   * read from a table (src/store/recent-texts.ts); 30 s until set.
+   */
+  keepTextsFor?(ms: number): void;
+  /**
    * A sender's replacement of a message still waiting to be sent (SMPP replace_sm, src/app/replace-message.ts),
    * in one transaction: the message must be its provider's, `accepted` or `held`, nothing of it written
    * to the carrier (no part acknowledged) and not claimed by a batch (but for `evenIfClaimedBy`, the

@@ -23,6 +23,7 @@ const RULES = {
   'commercial.consent-frequency': { article: 'Art. 18 (type, frequency and duration stated in the request)', articleZh: '第十八条（征求同意时须说明短信息的类型、频次和期限）', summary: 'No more commercial messages than the consent’s declared frequency.' },
   'commercial.quiet-hours': { article: 'practice (carriers: 08:00–21:00)', articleZh: '行业惯例（运营商：08:00–21:00）', summary: 'Commercial messages only in the daytime window.' },
   'verification.frequency': { article: 'practice (Alibaba Cloud: 1/min, 5/h, 10/day)', articleZh: '行业惯例（阿里云：每分钟1条、每小时5条、每天10条）', summary: 'Verification codes per content provider per number are capped.' },
+  'content.duplicate': { article: 'practice (Tencent Cloud: identical content to one number at most once per 30 s)', articleZh: '行业惯例（腾讯云：相同内容对同一号码30秒内至多发送一次）', summary: 'A content provider sends the same text to one number at most once per window (30 s).' },
   'commercial.refusal-notice': { article: 'Art. 18 (state a convenient, effective way to refuse)', articleZh: '第十八条（须注明便捷、有效的拒绝方式）', summary: 'Every commercial message states how to refuse.' },
   'refusal.opt-out-reply': { article: 'Art. 18 (refusal must not be obstructed and costs nothing)', articleZh: '第十八条（不得阻碍用户拒绝，拒绝不收取费用）', summary: 'A refusal reply opts the number out at once, free of charge.' },
   'consent.request-content': { article: 'Art. 18 (request states type, frequency, duration)', articleZh: '第十八条（征求同意须说明类型、频次、期限）', summary: 'A consent request states the type, frequency and duration.' },
@@ -54,6 +55,7 @@ export const CN_2015: Profile = {
   rules: RULES,
   params: {
     verificationLimits: { value: { perMinute: 1, perHour: 5, perDay: 10 }, article: RULES['verification.frequency'].article, articleZh: RULES['verification.frequency'].articleZh, basis: 'practice' },
+    duplicateContentWindowSeconds: { value: 30, article: RULES['content.duplicate'].article, articleZh: RULES['content.duplicate'].articleZh, basis: 'practice' },
     quietHours: { value: { start: '08:00', end: '21:00', timeZone: 'Asia/Shanghai' }, article: RULES['commercial.quiet-hours'].article, articleZh: RULES['commercial.quiet-hours'].articleZh, basis: 'practice' },
     maxLength: { value: 500, article: RULES['content.length'].article, articleZh: RULES['content.length'].articleZh, basis: 'practice' },
     // The law asks that a way to refuse be stated; this wording is market practice (Huawei).

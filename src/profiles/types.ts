@@ -40,6 +40,13 @@ export interface QuietHours {
 
 export interface ProfileParams {
   verificationLimits: Param<VerificationLimits>;
+  /**
+   * Seconds within which a content provider's same final text (the refusal notice appended) to the
+   * same number is refused `duplicate_content` (rule `content.duplicate`), any message type: the
+   * second of a provider's retry loop. Counted around the send's time as the frequency limits are
+   * (src/domain/send-window.ts). 0: off.
+   */
+  duplicateContentWindowSeconds: Param<number>;
   quietHours: Param<QuietHours>;
   maxLength: Param<number>;
   refusalNotice: Param<string>;

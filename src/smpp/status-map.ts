@@ -44,6 +44,8 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   held_for_review: 0x432,
   message_too_long: CommandStatus.ESME_RINVMSGLEN,
   frequency_exceeded: 0x40a,
+  // after charged_already_subscribed (0x415): the next free code of the rules block
+  duplicate_content: 0x416,
   throttled: CommandStatus.ESME_RTHROTTLED,
   consent_missing: 0x40b,
   consent_expired: 0x40c,

@@ -34,6 +34,7 @@ const LABELS: Readonly<Record<ErrorCode, Said>> = {
   held_for_review: ['暂扣，待运营方审核', "held for the operator's review"],
   message_too_long: ['短信过长', 'message too long'],
   frequency_exceeded: ['超过发送频次限制', 'sending frequency exceeded'],
+  duplicate_content: ['短时间内向同一号码重复发送相同内容', 'the same text to the same number again too soon'],
   throttled: ['发送过于频繁，已限速', 'throttled'],
   consent_missing: ['没有用户的同意', 'no consent'],
   consent_expired: ['用户的同意已过期', 'consent expired'],

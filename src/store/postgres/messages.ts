@@ -14,6 +14,7 @@ import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, QueuedReplacement, ReplaceOutcome, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import { replacementBody } from '../replacement-body.js';
 import { submissionBody } from '../submission-body.js';
+import { RecentTexts, type RecentEntry } from '../recent-texts.js';
 import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
 import { readSendTimeFacts } from './consents.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
@@ -97,8 +98,20 @@ class Times {
 }
 
 export class PgMessages implements MessageStore {
+  /**
+   * Accepted and held final texts of the last window, per (provider, number): rule content.duplicate's
+   * facts. This process's own (recent-texts.ts): a copy another process decided is not seen
+   * (docs/SCALING.md, "Identical content"), for no table read or write per message.
+   */
+  readonly recentTexts = new RecentTexts();
+
   /** `callbacks`: a held message's rejection queues its status callback in its transaction. */
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter, private readonly callbacks: PgCallbacks) {}
+
+  keepTextsFor(ms: number): void {
+    this.recentTexts.keepMs = ms;
+    if (ms <= 0) this.recentTexts.clear();
+  }
 
   async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]> {
     if (items.length === 0) return [];
@@ -108,6 +121,8 @@ export class PgMessages implements MessageStore {
   private async decideOnce(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]> {
     const fk = factKeys(items);
     const c = await this.pool.connect();
+    // texts this batch remembers as it decides (a later item sees an earlier one): taken back if it fails
+    const added: RecentEntry[] = [];
     try {
       // Round trip 1: BEGIN and the per-number locks. 2: every fact. 3: every write. 4: COMMIT.
       await c.query(beginAndLock(fk.locks));
@@ -128,6 +143,8 @@ export class PgMessages implements MessageStore {
         // the time it will be sent: frequencies are counted around it (src/domain/send-window.ts)
         const sendAt = judgedAt(item);
         const facts = bf.factsOf(item);
+        const recent = cand.to ? this.recentTexts.of(cand.contentProviderId, cand.to) : undefined;
+        if (recent) facts.recentTexts = recent;
         const d = decide(item, facts);
         out.push({ id: item.id, decision: d });
         recs.push(mtRecord(item, facts, d));
@@ -139,6 +156,8 @@ export class PgMessages implements MessageStore {
           }
         }
         if (!(d.accepted || d.held) || !cand.to) continue;
+        const kept = this.recentTexts.add(cand.contentProviderId, cand.to, item.id, d.text, sendAt, now);
+        if (kept) added.push(kept);
         const k = pair(cand.contentProviderId, cand.to);
         // A held message counts against frequency limits like an accepted one (as in SQLite).
         if (cand.type === 'verification' || cand.type === 'commercial') {
@@ -182,6 +201,7 @@ export class PgMessages implements MessageStore {
       for (const id of registering) this.records.registered(id);
       return out;
     } catch (e) {
+      for (const t of added) this.recentTexts.remove(t);
       await c.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
@@ -218,6 +238,9 @@ export class PgMessages implements MessageStore {
         // where a send-time carry moved it (counted_at), else where it was taken
         if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, row.counted_at !== null ? Number(row.counted_at) : u.at]);
         const facts = (await readFacts(c, fk)).factsOf(item);
+        // a replacement's own text is not a copy of itself
+        const recent = cand.to ? this.recentTexts.of(cand.contentProviderId, cand.to, item.id) : undefined;
+        if (recent) facts.recentTexts = recent;
         const d = decide(item, facts);
         if (!d.accepted && !d.held) return await done({ outcome: 'refused', decision: d });
         if (cand.to && (cand.type === 'verification' || cand.type === 'commercial')) {
@@ -252,6 +275,9 @@ export class PgMessages implements MessageStore {
         }
         await c.query('COMMIT');
         if (fresh && registered) this.records.registered(registered);
+        // the number now waits for the new text, no longer the old
+        this.recentTexts.removeId(cand.contentProviderId, row.msisdn, item.id);
+        this.recentTexts.add(cand.contentProviderId, row.msisdn, item.id, d.text, judgedAt(item), r.at);
         return { outcome: 'replaced' as const, decision: d };
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined);

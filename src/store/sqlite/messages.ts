@@ -27,6 +27,7 @@ import type { SqliteIdempotency } from './idempotency.js';
 import { heldRejectedCallbackRow, replacedCallbackRow, statusCallbackRow } from '../callback-targets.js';
 import { replacementBody } from '../replacement-body.js';
 import { submissionBody } from '../submission-body.js';
+import { RecentTexts, type RecentEntry } from '../recent-texts.js';
 
 /** The outbox's batch leases, as a replacement needs them (SqliteOutbox: they live in its memory). */
 export interface QueueLeases {
@@ -133,6 +134,18 @@ export class SqliteMessages implements MessageStore {
   /** Rule lists known to be in `pipelines`: registered by a transaction that committed, or read from there. */
   private readonly knownPipelines = new Map<string, readonly string[]>();
   /**
+   * Accepted and held final texts of the last window, per (provider, number): rule content.duplicate's
+   * facts, in memory (this process owns the file), fed by the decision's transaction (recent-texts.ts).
+   */
+  readonly recentTexts = new RecentTexts();
+  /** What the open decision transaction added to {@link recentTexts}: taken back if it fails. */
+  private readonly addedTexts: RecentEntry[] = [];
+
+  keepTextsFor(ms: number): void {
+    this.recentTexts.keepMs = ms;
+    if (ms <= 0) this.recentTexts.clear();
+  }
+  /**
    * Rule lists the open decision transaction registered: known only once it commits. Remembered at
    * once, a list first met in a transaction that rolled back (its key in use, a failed decision)
    * was never registered again, and every later record of it named a pipeline row that did not exist.
@@ -159,7 +172,7 @@ export class SqliteMessages implements MessageStore {
     return r;
   }
 
-  private facts(item: SubmissionItem): Facts {
+  private facts(item: SubmissionItem, exceptId?: string): Facts {
     const c = item.candidate;
     // the time it will be sent: counts are taken around it, consents' liveness at arrival (as before)
     const at = judgedAt(item);
@@ -167,6 +180,9 @@ export class SqliteMessages implements MessageStore {
     const port = this.dir.portSync(c.from);
     const facts: Facts = { sender, port, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
     if (!c.to) return facts;
+    // a replacement's own text is not a copy of itself
+    const recent = this.recentTexts.of(c.contentProviderId, c.to, exceptId);
+    if (recent) facts.recentTexts = recent;
     if (c.type === 'verification') {
       const r = this.q.verificationCounts.get(at - MINUTE, at + MINUTE, at - HOUR, at + HOUR, c.contentProviderId, c.to, at - DAY, at + DAY) as { minute: number; hour: number; day: number };
       facts.verificationSends = r;
@@ -202,8 +218,13 @@ export class SqliteMessages implements MessageStore {
     } catch (e) {
       this.handed.drop();
       this.registering.clear();
+      // its texts were never accepted
+      for (const t of this.addedTexts) this.recentTexts.remove(t);
+      this.addedTexts.length = 0;
       throw e;
     }
+    // (inside a caller's transaction, whose outcome is not known here: kept, refusing a copy for a window at worst)
+    this.addedTexts.length = 0;
     // Committed, unless a caller's own transaction holds this one (its outcome not known here).
     if (this.db.inTransaction) this.handed.drop();
     else {
@@ -234,7 +255,7 @@ export class SqliteMessages implements MessageStore {
         // the message's own count would otherwise count against its replacement; where a send-time
         // carry moved it (counted_at), else where it was taken
         if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, row.counted_at ?? u.at);
-        const facts = this.facts(item);
+        const facts = this.facts(item, item.id);
         const d = decide(item, facts);
         if (!d.accepted && !d.held) throw new Refused(d);
         if (c.to && (c.type === 'verification' || c.type === 'commercial')) {
@@ -262,6 +283,11 @@ export class SqliteMessages implements MessageStore {
     this.registering.clear();
     // replaced or not, a claim given up for it is dropped: the message goes on a later claim, with its text as it now is
     if ((typeof out === 'object' && out.outcome === 'replaced') || r.evenIfClaimedBy) this.leases?.changedInPlace(item.id, r.evenIfClaimedBy);
+    // replaced: the number now waits for the new text, no longer the old
+    if (typeof out === 'object' && out.outcome === 'replaced' && c.to) {
+      this.recentTexts.removeId(c.contentProviderId, c.to, item.id);
+      this.recentTexts.add(c.contentProviderId, c.to, item.id, out.decision.text, judgedAt(item), r.at);
+    }
     return out;
   }
 
@@ -280,6 +306,9 @@ export class SqliteMessages implements MessageStore {
     // Each earlier part's id names the message, whatever was decided (query_sm answers a refusal too).
     if (item.clientPartIds) for (const partId of item.clientPartIds) this.q.fileClientPart.run(c.contentProviderId, partId, item.id, at);
     if (!(d.accepted || d.held) || !c.to) return;
+    // its final text, for a later copy's content.duplicate (taken back if the transaction fails)
+    const kept = this.recentTexts.add(c.contentProviderId, c.to, item.id, d.text, judgedAt(item), at);
+    if (kept) this.addedTexts.push(kept);
     // A held message counts against frequency limits like an accepted one: its release must not
     // exceed an allowance that later messages took in the meantime.
     if (c.type === 'verification' || c.type === 'commercial') {

@@ -1,0 +1,117 @@
+/**
+ * Rule content.duplicate (docs/REGULATION.md "Market practice": identical content to the same number
+ * at most once per 30 s, Tencent Cloud): the stage judges the final text against the facts'
+ * `recentTexts` around the send's time, on both profiles; the store's memory of them
+ * (src/store/recent-texts.ts) expires, is bounded and takes an entry back.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide } from '../../../src/pipeline/runner.js';
+import { DEFAULT_STAGES } from '../../../src/pipeline/stages/index.js';
+import { ruleBasedDetectors } from '../../../src/pipeline/ad-detector.js';
+import { PROFILE_IDS, resolveProfile } from '../../../src/profiles/index.js';
+import type { Candidate, Facts } from '../../../src/pipeline/types.js';
+import { RecentTexts } from '../../../src/store/recent-texts.js';
+import { NOON, candidate, commercialPort, consent, facts } from './fixtures.js';
+
+const NOTICE = '【示例】您的快递已到驿站，取件码 8-2-1034。';
+const notice = (over: Partial<Candidate> = {}) => candidate({ type: 'notification', text: NOTICE, ...over });
+
+for (const id of PROFILE_IDS) {
+  describe(`content.duplicate (${id})`, () => {
+    const profile = resolveProfile(id);
+    const run = (c: Candidate, f: Facts, now = NOON, p = profile) => decide(DEFAULT_STAGES, c, f, p, ruleBasedDetectors, now);
+
+    test('the profile carries the 30 s window as practice, with its article in both languages', () => {
+      const w = profile.params.duplicateContentWindowSeconds;
+      assert.equal(w.value, 30);
+      assert.equal(w.basis, 'practice');
+      assert.match(w.article, /Tencent Cloud: identical content to one number at most once per 30 s/);
+      assert.equal(w.article, profile.rules['content.duplicate'].article);
+      assert.ok(w.articleZh && /30秒/.test(w.articleZh));
+    });
+
+    test('the same text to the same number within 30 s is refused, with rule and article', () => {
+      const d = run(notice(), facts({ recentTexts: [{ text: NOTICE, at: NOON - 1_000 }] }));
+      assert.equal(d.accepted, false);
+      assert.equal(d.rejection!.code, 'duplicate_content');
+      assert.equal(d.rejection!.rule, 'content.duplicate');
+      assert.match(d.rejection!.article, /Tencent Cloud/);
+      assert.equal(d.rejection!.profile, id);
+      // refused for good, not "retry later"
+      assert.equal(d.retryAfterMs, undefined);
+    });
+
+    test('30 s after it, another text, or none remembered: accepted', () => {
+      assert.equal(run(notice(), facts({ recentTexts: [{ text: NOTICE, at: NOON - 30_000 }] })).accepted, true);
+      assert.equal(run(notice(), facts({ recentTexts: [{ text: `${NOTICE} `, at: NOON - 1_000 }] })).accepted, true);
+      assert.equal(run(notice(), facts()).accepted, true);
+      const d = run(notice(), facts());
+      assert.equal(d.verdicts.find((v) => v.rule === 'content.duplicate')?.outcome, 'skip');
+    });
+
+    test('a send scheduled just ahead counts against one now, either side of the send time (send-window.ts)', () => {
+      assert.equal(run(notice(), facts({ recentTexts: [{ text: NOTICE, at: NOON + 20_000 }] })).rejection?.code, 'duplicate_content');
+      assert.equal(run(notice(), facts({ recentTexts: [{ text: NOTICE, at: NOON + 30_000 }] })).accepted, true);
+    });
+
+    test('every type: a verification code resent identically is refused (its per-minute limit lifted)', () => {
+      const loose = resolveProfile(id, { verificationLimits: { perMinute: 100, perHour: 100, perDay: 100 } });
+      const code = candidate();
+      const d = run(code, facts({ recentTexts: [{ text: code.text, at: NOON - 5_000 }] }), NOON, loose);
+      assert.equal(d.rejection?.code, 'duplicate_content');
+      // under the default limit the earlier rule answers as before
+      assert.equal(run(code, facts({ verificationSends: { minute: 1, hour: 1, day: 1 }, recentTexts: [{ text: code.text, at: NOON - 5_000 }] })).rejection?.code, 'frequency_exceeded');
+    });
+
+    test('the final text is compared: a commercial text counts with its appended refusal notice', () => {
+      const promo = candidate({ type: 'commercial', category: 'promo', from: commercialPort.number, text: '【示例】年终大促全场五折' });
+      const f = (recent: string) => facts({ port: commercialPort, consent: consent(), recentTexts: [{ text: recent, at: NOON - 1_000 }] });
+      const final = run(promo, facts({ port: commercialPort, consent: consent() })).text;
+      assert.notEqual(final, promo.text);
+      assert.equal(run(promo, f(final)).rejection?.code, 'duplicate_content');
+      assert.equal(run(promo, f(promo.text)).accepted, true);
+    });
+
+    test('0 turns it off (an operator override)', () => {
+      const off = resolveProfile(id, { duplicateContentWindowSeconds: 0 });
+      assert.equal(run(notice(), facts({ recentTexts: [{ text: NOTICE, at: NOON - 1_000 }] }), NOON, off).accepted, true);
+      const longer = resolveProfile(id, { duplicateContentWindowSeconds: 120 });
+      assert.equal(run(notice(), facts({ recentTexts: [{ text: NOTICE, at: NOON - 60_000 }] }), NOON, longer).rejection?.code, 'duplicate_content');
+    });
+  });
+}
+
+describe('RecentTexts (the stores\' memory of accepted texts)', () => {
+  test('per provider and number; expires after its window from its time; a scheduled one lives to its schedule plus the window', () => {
+    const r = new RecentTexts();
+    r.add('cp_1', '+8613800138000', 'm1', 'a', NOON, NOON);
+    r.add('cp_1', '+8613800138000', 'm2', 'b', NOON + 3_600_000, NOON);
+    assert.deepEqual(r.of('cp_1', '+8613800138000')?.map((e) => e.text), ['a', 'b']);
+    assert.equal(r.of('cp_2', '+8613800138000'), undefined);
+    assert.equal(r.of('cp_1', '+8613900139000'), undefined);
+    // the next decision 30 s on forgets the first, not the scheduled one
+    r.add('cp_9', '+8613700137000', 'm3', 'c', NOON + 30_000, NOON + 30_000);
+    assert.deepEqual(r.of('cp_1', '+8613800138000')?.map((e) => e.id), ['m2']);
+    assert.deepEqual(r.of('cp_1', '+8613800138000', 'm2') ?? [], [], 'a replacement does not see its own text');
+  });
+
+  test('bounded: past the bound the entry nearest its end is dropped, and counted', () => {
+    const r = new RecentTexts(3);
+    for (let i = 0; i < 5; i++) r.add('cp_1', `+861380013800${i}`, `m${i}`, 't', NOON + i, NOON);
+    assert.equal(r.size, 3);
+    assert.equal(r.dropped, 2);
+    assert.equal(r.of('cp_1', '+8613800138000'), undefined);
+    assert.equal(r.of('cp_1', '+8613800138004')?.length, 1);
+  });
+
+  test('an entry taken back (a rolled-back transaction) is forgotten; keepMs 0 keeps nothing', () => {
+    const r = new RecentTexts();
+    const e = r.add('cp_1', '+8613800138000', 'm1', 'a', NOON, NOON)!;
+    r.remove(e);
+    assert.equal(r.of('cp_1', '+8613800138000'), undefined);
+    r.keepMs = 0;
+    assert.equal(r.add('cp_1', '+8613800138000', 'm2', 'a', NOON, NOON), undefined);
+    assert.equal(r.of('cp_1', '+8613800138000'), undefined);
+  });
+});
