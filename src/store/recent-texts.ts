@@ -49,9 +49,13 @@ export class RecentTexts {
     return this.heap.length;
   }
 
-  /** The remembered texts of `cp` to `msisdn` (some may lie outside the window: the stage compares), `exceptId`'s excepted. */
-  of(cp: string, msisdn: string, exceptId?: string): readonly RecentEntry[] | undefined {
+  /**
+   * The remembered texts of `cp` to `msisdn` not ended by `now` (the decision's arrival; some may
+   * still lie outside the window of a scheduled send: the stage compares), `exceptId`'s excepted.
+   */
+  of(cp: string, msisdn: string, now: number, exceptId?: string): readonly RecentEntry[] | undefined {
     if (this.heap.length === 0) return undefined;
+    this.expire(now);
     const a = this.byKey.get(keyOf(cp, msisdn));
     if (!a) return undefined;
     return exceptId !== undefined && a.some((e) => e.id === exceptId) ? a.filter((e) => e.id !== exceptId) : a;

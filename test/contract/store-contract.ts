@@ -26,6 +26,7 @@ import { heldExpiryContract } from './held-expiry-contract.js';
 import { addressLimitsContract } from './address-limits-contract.js';
 import { formTokensContract } from './form-tokens-contract.js';
 import { webSessionsContract } from './web-sessions-contract.js';
+import { duplicateContentContract } from './duplicate-content-contract.js';
 import { replaceContract } from './replace-contract.js';
 import { chargedServicesContract } from './charged-services-contract.js';
 import type { AuditAction } from '../../src/domain/audit-actions.js';
@@ -2132,6 +2133,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('charged services (rule 8)', () => {
       chargedServicesContract(() => h.store);
+    });
+
+    describe('identical content (content.duplicate: recentTexts)', () => {
+      duplicateContentContract(() => h.store);
     });
 
     describe('settings', () => {

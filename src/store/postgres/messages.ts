@@ -143,7 +143,7 @@ export class PgMessages implements MessageStore {
         // the time it will be sent: frequencies are counted around it (src/domain/send-window.ts)
         const sendAt = judgedAt(item);
         const facts = bf.factsOf(item);
-        const recent = cand.to ? this.recentTexts.of(cand.contentProviderId, cand.to) : undefined;
+        const recent = cand.to ? this.recentTexts.of(cand.contentProviderId, cand.to, now) : undefined;
         if (recent) facts.recentTexts = recent;
         const d = decide(item, facts);
         out.push({ id: item.id, decision: d });
@@ -239,7 +239,7 @@ export class PgMessages implements MessageStore {
         if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, row.counted_at !== null ? Number(row.counted_at) : u.at]);
         const facts = (await readFacts(c, fk)).factsOf(item);
         // a replacement's own text is not a copy of itself
-        const recent = cand.to ? this.recentTexts.of(cand.contentProviderId, cand.to, item.id) : undefined;
+        const recent = cand.to ? this.recentTexts.of(cand.contentProviderId, cand.to, item.receivedAt, item.id) : undefined;
         if (recent) facts.recentTexts = recent;
         const d = decide(item, facts);
         if (!d.accepted && !d.held) return await done({ outcome: 'refused', decision: d });

@@ -181,7 +181,7 @@ export class SqliteMessages implements MessageStore {
     const facts: Facts = { sender, port, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
     if (!c.to) return facts;
     // a replacement's own text is not a copy of itself
-    const recent = this.recentTexts.of(c.contentProviderId, c.to, exceptId);
+    const recent = this.recentTexts.of(c.contentProviderId, c.to, item.receivedAt, exceptId);
     if (recent) facts.recentTexts = recent;
     if (c.type === 'verification') {
       const r = this.q.verificationCounts.get(at - MINUTE, at + MINUTE, at - HOUR, at + HOUR, c.contentProviderId, c.to, at - DAY, at + DAY) as { minute: number; hour: number; day: number };

@@ -87,13 +87,13 @@ describe('RecentTexts (the stores\' memory of accepted texts)', () => {
     const r = new RecentTexts();
     r.add('cp_1', '+8613800138000', 'm1', 'a', NOON, NOON);
     r.add('cp_1', '+8613800138000', 'm2', 'b', NOON + 3_600_000, NOON);
-    assert.deepEqual(r.of('cp_1', '+8613800138000')?.map((e) => e.text), ['a', 'b']);
-    assert.equal(r.of('cp_2', '+8613800138000'), undefined);
-    assert.equal(r.of('cp_1', '+8613900139000'), undefined);
+    assert.deepEqual(r.of('cp_1', '+8613800138000', NOON)?.map((e) => e.text), ['a', 'b']);
+    assert.equal(r.of('cp_2', '+8613800138000', NOON), undefined);
+    assert.equal(r.of('cp_1', '+8613900139000', NOON), undefined);
     // the next decision 30 s on forgets the first, not the scheduled one
     r.add('cp_9', '+8613700137000', 'm3', 'c', NOON + 30_000, NOON + 30_000);
-    assert.deepEqual(r.of('cp_1', '+8613800138000')?.map((e) => e.id), ['m2']);
-    assert.deepEqual(r.of('cp_1', '+8613800138000', 'm2') ?? [], [], 'a replacement does not see its own text');
+    assert.deepEqual(r.of('cp_1', '+8613800138000', NOON)?.map((e) => e.id), ['m2']);
+    assert.deepEqual(r.of('cp_1', '+8613800138000', NOON + 30_000, 'm2') ?? [], [], 'a replacement does not see its own text');
   });
 
   test('bounded: past the bound the entry nearest its end is dropped, and counted', () => {
@@ -101,17 +101,17 @@ describe('RecentTexts (the stores\' memory of accepted texts)', () => {
     for (let i = 0; i < 5; i++) r.add('cp_1', `+861380013800${i}`, `m${i}`, 't', NOON + i, NOON);
     assert.equal(r.size, 3);
     assert.equal(r.dropped, 2);
-    assert.equal(r.of('cp_1', '+8613800138000'), undefined);
-    assert.equal(r.of('cp_1', '+8613800138004')?.length, 1);
+    assert.equal(r.of('cp_1', '+8613800138000', NOON), undefined);
+    assert.equal(r.of('cp_1', '+8613800138004', NOON)?.length, 1);
   });
 
   test('an entry taken back (a rolled-back transaction) is forgotten; keepMs 0 keeps nothing', () => {
     const r = new RecentTexts();
     const e = r.add('cp_1', '+8613800138000', 'm1', 'a', NOON, NOON)!;
     r.remove(e);
-    assert.equal(r.of('cp_1', '+8613800138000'), undefined);
+    assert.equal(r.of('cp_1', '+8613800138000', NOON), undefined);
     r.keepMs = 0;
     assert.equal(r.add('cp_1', '+8613800138000', 'm2', 'a', NOON, NOON), undefined);
-    assert.equal(r.of('cp_1', '+8613800138000'), undefined);
+    assert.equal(r.of('cp_1', '+8613800138000', NOON), undefined);
   });
 });
