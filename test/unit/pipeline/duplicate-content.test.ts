@@ -92,17 +92,40 @@ describe('RecentTexts (the stores\' memory of accepted texts)', () => {
     assert.equal(r.of('cp_1', '+8613900139000', NOON), undefined);
     // the next decision 30 s on forgets the first, not the scheduled one
     r.add('cp_9', '+8613700137000', 'm3', 'c', NOON + 30_000, NOON + 30_000);
-    assert.deepEqual(r.of('cp_1', '+8613800138000', NOON)?.map((e) => e.id), ['m2']);
+    assert.deepEqual(r.of('cp_1', '+8613800138000', NOON + 30_000)?.map((e) => e.id), ['m2']);
     assert.deepEqual(r.of('cp_1', '+8613800138000', NOON + 30_000, 'm2') ?? [], [], 'a replacement does not see its own text');
   });
 
-  test('bounded: past the bound the entry nearest its end is dropped, and counted', () => {
+  test('bounded: past the bound the older entries go at once (never more than the bound + 1 held), and it is counted', () => {
     const r = new RecentTexts(3);
-    for (let i = 0; i < 5; i++) r.add('cp_1', `+861380013800${i}`, `m${i}`, 't', NOON + i, NOON);
-    assert.equal(r.size, 3);
-    assert.equal(r.dropped, 2);
-    assert.equal(r.of('cp_1', '+8613800138000', NOON), undefined);
-    assert.equal(r.of('cp_1', '+8613800138004', NOON)?.length, 1);
+    for (let i = 0; i < 4; i++) r.add('cp_1', `+861380013800${i}`, `m${i}`, 't', NOON + i, NOON + i);
+    assert.equal(r.size, 4);
+    assert.equal(r.shed, 0);
+    // every entry still there until the next one
+    for (let i = 0; i < 4; i++) assert.equal(r.of('cp_1', `+861380013800${i}`, NOON + 4)?.length, 1);
+    r.add('cp_1', '+8613800138004', 'm4', 't', NOON + 4, NOON + 4);
+    assert.equal(r.size, 1);
+    assert.equal(r.shed, 1);
+    assert.equal(r.of('cp_1', '+8613800138000', NOON + 4), undefined);
+    assert.equal(r.of('cp_1', '+8613800138004', NOON + 4)?.length, 1);
+    let max = 0;
+    const big = new RecentTexts(100);
+    for (let i = 0; i < 1000; i++) {
+      big.add('cp_1', `+8613800${String(i).padStart(6, '0')}`, `m${i}`, 't', NOON + i, NOON + i);
+      max = Math.max(max, big.size);
+    }
+    assert.equal(max, 101);
+  });
+
+  test('a scheduled entry lives to its schedule plus the window, apart from the tables that turn', () => {
+    const r = new RecentTexts();
+    r.add('cp_1', '+8613800138000', 'later', 'a', NOON + 3_600_000, NOON);
+    for (let i = 1; i <= 5; i++) r.add('cp_1', '+8613900139000', `n${i}`, 'b', NOON + i * 30_000, NOON + i * 30_000);
+    // one provider's entries are not another's
+    assert.equal(r.of('cp_2', '+8613900139000', NOON + 150_000), undefined);
+    assert.deepEqual(r.of('cp_1', '+8613900139000', NOON + 150_000)?.map((e) => e.id), ['n5']);
+    assert.deepEqual(r.of('cp_1', '+8613800138000', NOON + 3_600_000 + 29_999)?.map((e) => e.id), ['later']);
+    assert.equal(r.of('cp_1', '+8613800138000', NOON + 3_600_000 + 30_000), undefined);
   });
 
   test('an entry taken back (a rolled-back transaction) is forgotten; keepMs 0 keeps nothing', () => {
