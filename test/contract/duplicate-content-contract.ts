@@ -106,4 +106,23 @@ export function duplicateContentContract(get: () => Store): void {
     const next = await decideAll(s, [item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 })], () => decision(false));
     assert.deepEqual(next[0].recentTexts?.map((x) => x.text), [NEW]);
   });
+
+  test('recentTexts: a cancelled message, and a held one rejected or expired, is no longer a text a copy repeats; a released one still is', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const to = msisdn();
+    const n = (at: number, text = TEXT) => item({ cp: cp.id, from: service, to, type: 'notification', at, text });
+    const seenAt = async (at: number) => texts((await decideAll(s, [n(at)], () => decision(false)))[0]).map((x) => String(x[0])).sort();
+    const sent = n(T0);
+    await s.messages.decideAndRecord([sent], () => decision(true, TEXT));
+    assert.equal(await s.outbox.cancel(sent.id, cp.id, T0 + 1, 'cancelled by tok_test'), 'cancelled');
+    assert.deepEqual(await seenAt(T0 + 2), []);
+    const held = [n(T0 + 3, 'a'), n(T0 + 3, 'b'), n(T0 + 3, 'c')];
+    await s.messages.decideAndRecord(held, (i) => heldDecision(i.candidate.text));
+    assert.deepEqual(await seenAt(T0 + 4), ['a', 'b', 'c']);
+    assert.ok(await s.messages.resolveHeld(held[0].id, { action: 'reject', at: T0 + 5, actor: 'op', reason: 'spam' }));
+    assert.ok(await s.messages.resolveHeld(held[1].id, { action: 'expire', at: T0 + 5, actor: 'system', reason: 'hold over' }));
+    assert.ok(await s.messages.resolveHeld(held[2].id, { action: 'release', at: T0 + 5, actor: 'op', reason: 'fine' }));
+    assert.deepEqual(await seenAt(T0 + 6), ['c']);
+  });
 }

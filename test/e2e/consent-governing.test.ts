@@ -12,8 +12,11 @@ const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-29T00:
 function consent(g: TestGateway, cp: Provider, msisdn: string, frequency: { count: number; per: string }, expiresAt: string) {
   return g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn, category: 'promo', frequency, expiresAt, proof } });
 }
+// each send a text of its own: the same text to a number again within 30 s is duplicate_content
+// (rule content.duplicate), which these tests are not about
+let sent = 0;
 async function send(g: TestGateway, cp: Provider, to: string): Promise<string> {
-  const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】本周会员日满减', type: 'commercial', category: 'promo' } });
+  const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: `【示例】本周会员日满减第${++sent}期`, type: 'commercial', category: 'promo' } });
   return r.statusCode === 202 ? 'accepted' : `${r.statusCode} ${r.json().error?.code}`;
 }
 

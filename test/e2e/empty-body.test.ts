@@ -100,8 +100,10 @@ test('a route that takes no body refuses one (400 naming its first field) and ta
   await withGateway(async (g, cp) => {
     const json = { 'content-type': 'application/json' };
     // it was ignored: a reason sent with a cancellation was silently dropped
+    // each its own order: the same text to the number within 30 s is duplicate_content (content.duplicate)
+    let order = 0;
     const scheduled = async () => {
-      const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', type: 'notification', text: '【示例】您的订单已发货', scheduledAt: new Date(g.clock.now() + 3_600_000).toISOString() } });
+      const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', type: 'notification', text: `【示例】您的订单${++order}已发货`, scheduledAt: new Date(g.clock.now() + 3_600_000).toISOString() } });
       assert.equal(m.statusCode, 202, m.body);
       return m.json().id as string;
     };

@@ -226,7 +226,7 @@ describe('the language switch on a refused form\'s page', () => {
   test('leads to the page the form was on, in the other language, not to the form\'s POST address (a 404)', async () => {
     const { http } = await installContent(g);
     try {
-      await sendPromotion(g, cp, '13800138000');
+      // (complaintOnPromotion sends the promotion itself: sent twice, the second was duplicate_content)
       const c = await complaintOnPromotion(g, cp, '13800138000', '【示例】年终大促全场五折');
       const admin = await webCookie({ http }, ADMIN_TOKEN);
       const reg = await webCookie({ http }, (await g.app.auth.createToken('regulator', 'inspector')).token);

@@ -74,6 +74,8 @@ export class PostgresStore implements Store {
     this.callbacks = new PgCallbacks(pool);
     this.messages = new PgMessages(pool, this.writer, this.callbacks);
     this.outbox = new PgOutbox(pool, this.writer, this.callbacks);
+    // a cancel takes its message's text out of this process's recent texts (content.duplicate)
+    this.outbox.recentTexts = this.messages.recentTexts;
     this.consents = new PgConsents(pool, this.writer, this.callbacks);
     this.linker = new PgRecordsLinker(pool);
     this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer), pool, this.callbacks);

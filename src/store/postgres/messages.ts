@@ -342,7 +342,7 @@ export class PgMessages implements MessageStore {
     // opt-outs, lifts, withdrawals and decisions do, then the row's (always in that order).
     const who = r.check ? (await this.pool.query<{ content_provider_id: string; msisdn: string }>("SELECT content_provider_id, msisdn FROM message_status WHERE id = $1 AND status = 'held'", [id])).rows[0] : undefined;
     if (r.check && !who) return null;
-    return this.records.withPartitions([r.at], () => transaction(this.pool, async (c) => {
+    const out = await this.records.withPartitions([r.at], () => transaction(this.pool, async (c) => {
       if (who) await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [numberLockKey(who.content_provider_id, who.msisdn).toString()]);
       // The row lock makes the first of two concurrent decisions win; the second finds no held row.
       const row = (await c.query<HeldDb>(`SELECT ${HELD_COLS} FROM message_status WHERE id = $1 AND status = 'held' FOR UPDATE`, [id])).rows[0];
@@ -378,6 +378,9 @@ export class PgMessages implements MessageStore {
       }
       return toHeld(row);
     }));
+    // rejected or expired: never sent, so no longer a text a copy repeats (content.duplicate)
+    if (out && r.action !== 'release') this.recentTexts.removeId(out.contentProviderId, out.to, id);
+    return out;
   }
 
   async heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]> {

@@ -4,6 +4,7 @@
  * queue without handing a message to two of them while a lease runs. A status change and its record
  * commit together; status rows are locked in id order, so concurrent batches cannot deadlock.
  */
+import type { RecentTexts } from '../recent-texts.js';
 import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { CancelOptions, Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
@@ -66,6 +67,9 @@ function fromClaim(c: Claim): c is Claim & { leasedUntil: number } {
 
 export class PgOutbox implements OutboxStore {
   /** `callbacks`: a status change of a provider that wants callbacks queues its row in the same transaction (callback-targets.ts). */
+  /** This process's decisions' recent texts (PgMessages.recentTexts, set by PostgresStore): a cancel takes its message's out. */
+  recentTexts: RecentTexts | null = null;
+
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter, private readonly callbacks: PgCallbacks) {}
 
   /** OutboxStore.claim: lane by lane (outbox.sql), `upTo` the last lane taken. */
@@ -125,7 +129,8 @@ export class PgOutbox implements OutboxStore {
    * lease end and attempt count as that claim wrote them, as `release` names a claim).
    */
   async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
-    return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
+    let who: { content_provider_id: string; msisdn: string } | undefined;
+    const out = await this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number; counted_at: string | null }>(Q.cancelRow, [id])).rows[0];
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held' && !(row.status === 'submitted' && opts.atCarrier)) return 'final';
@@ -141,8 +146,13 @@ export class PgOutbox implements OutboxStore {
         const m = (await c.query<CallbackFactsDb>(Q.callbackFacts, [[id]])).rows[0];
         await this.callbacks.queueWith(c, [cancelledCallbackRow(row.content_provider_id, id, at, { from: m.from_port, to: m.msisdn, clientRef: clientRefFromColumn(m.client_ref) })]);
       }
-      return 'cancelled';
+      who = row;
+      return 'cancelled' as const;
     }));
+    // never sent (or taken back at the carrier): no longer a text a copy repeats (content.duplicate;
+    // this process's memory only: docs/SCALING.md "Identical content")
+    if (out === 'cancelled' && who) this.recentTexts?.removeId(who.content_provider_id, who.msisdn, id);
+    return out;
   }
 
   /**

@@ -65,6 +65,8 @@ export class SqliteStore implements Store {
     this.outbox = new SqliteOutbox(this.db, writer, this.usage, this.callbacks, handed);
     // a replacement checks and drops the batches' leases, which live in the outbox's memory
     this.messages.leases = this.outbox;
+    // a cancel takes its message's text out of the decisions' recent texts (content.duplicate)
+    this.outbox.recentTexts = this.messages.recentTexts;
     this.consents = new SqliteConsents(this.db, writer, this.callbacks);
     this.records = new SqliteRecords(writer, this.callbacks);
     // `records verify`: its threads and whether links are proven natively

@@ -389,6 +389,13 @@ export class SqliteMessages implements MessageStore {
   }
 
   async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {
+    const out = this.resolveHeldInTransaction(id, r);
+    // rejected or expired: never sent, so no longer a text a copy repeats (content.duplicate)
+    if (out && r.action !== 'release') this.recentTexts.removeId(out.contentProviderId, out.to, id);
+    return out;
+  }
+
+  private resolveHeldInTransaction(id: string, r: HoldResolution): HeldMessage | null {
     return this.db.transaction(() => {
       const row = this.q.heldOne.get(id) as (HeldDb & { category: string | null }) | undefined;
       if (!row) return null;

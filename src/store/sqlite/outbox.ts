@@ -1,4 +1,5 @@
 /** SQLite adapter for the egress queue and message status history. */
+import type { RecentTexts } from '../recent-texts.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { CancelOptions, Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
@@ -123,6 +124,9 @@ export class SqliteOutbox implements OutboxStore {
    * `callbacks`: a status change of a provider that wants callbacks queues its callback row in the
    * same transaction (callback-targets.ts).
    */
+  /** The decisions' recent texts (SqliteMessages.recentTexts, set by SqliteStore): a cancel takes its message's out. */
+  recentTexts: RecentTexts | null = null;
+
   constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly callbacks: SqliteCallbacks, private readonly handed: HandedMessages = new HandedMessages()) {
     this.q = {
       // One lane's due rows in claim order (message_status_lane, migration 115): a range of the index.
@@ -454,7 +458,8 @@ export class SqliteOutbox implements OutboxStore {
    * its holder gave up (`evenIfClaimedBy`, the lease it names still the one in memory: `stands`).
    */
   async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
-    return this.db.transaction(() => {
+    let who: { content_provider_id: string; msisdn: string } | undefined;
+    const out = this.db.transaction(() => {
       const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string; counted_at: number | null } | undefined;
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held' && !(row.status === 'submitted' && opts.atCarrier)) return 'final';
@@ -475,8 +480,12 @@ export class SqliteOutbox implements OutboxStore {
       this.leased.delete(id);
       // the next claim reads the table: it must not take this one from the handed messages
       this.handed.clear();
-      return 'cancelled';
+      who = row;
+      return 'cancelled' as const;
     })();
+    // never sent (or taken back at the carrier): no longer a text a copy repeats (content.duplicate)
+    if (out === 'cancelled' && who) this.recentTexts?.removeId(who.content_provider_id, who.msisdn, id);
+    return out;
   }
 
   /**

@@ -18,7 +18,8 @@ test('concurrent submits of one turn share a transaction; rules still see earlie
       g.app.submitMessage(p, code, 'http'),
       g.app.submitMessage(p, code, 'http'),
       ...notes.map((n) => g.app.submitMessage(p, n, 'http')),
-      g.app.submitMessages(p, [notes[0], { ...notes[1], to: 'bad' }], 'http'),
+      // (another text than notes[0]'s: the same one again within 30 s is duplicate_content, content.duplicate)
+      g.app.submitMessages(p, [{ ...notes[0], text: '【示例】您的账单已出，请查收' }, { ...notes[1], to: 'bad' }], 'http'),
     ]);
     assert.equal(transactions, 1, 'one transaction for the whole turn');
     assert.equal(g.app.ctx.commit!.maxGroup, 24);
