@@ -21,7 +21,7 @@ const stats = join(dir, 'sink.stats');
 const sink = spawn('perl', [join(peer, 'smsc-sink.pl'), '--port', String(sinkPort), '--stats', stats, '--max-seconds', '900', '--quiet'], { stdio: 'ignore' });
 try {
   await new Promise((r) => setTimeout(r, 500));
-  const gw = startProc(['bench/smpp-gateway.ts', join(dir, 'gw.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { env: { HTTP_PORT: '0' }, nodeFlags: SERVER_NODE_FLAGS });
+  const gw = startProc(['bench/smpp-gateway.ts', join(dir, 'gw.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { env: { HTTP_PORT: '0', SMSGUARD_BENCH_SAME_TEXT: '1' }, nodeFlags: SERVER_NODE_FLAGS });
   try {
     const h = await gw.line(/HTTP (\d+) (\S+)/, 60_000);
     await gw.line(/READY/, 60_000);

@@ -64,7 +64,7 @@ async function withSmsguard<T>(dir: string, peerDir: string, drive: (g: { http: 
   let gw: ReturnType<typeof proc> | null = null;
   try {
     await new Promise((r) => setTimeout(r, 500));
-    gw = proc(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, ...entryArgv('bench/smpp-gateway.ts'), join(dir, `gw-${sinkPort}.db`), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { HTTP_PORT: '0' });
+    gw = proc(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, ...entryArgv('bench/smpp-gateway.ts'), join(dir, `gw-${sinkPort}.db`), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { HTTP_PORT: '0', SMSGUARD_BENCH_SAME_TEXT: '1' });
     const h = await gw.waitFor(/HTTP (\d+) (\S+)/, 60_000);
     const r = await gw.waitFor(/READY (\d+)/, 60_000);
     return await drive({ http: Number(h[1]), apiKey: h[2], smpp: Number(r[1]), stats });
