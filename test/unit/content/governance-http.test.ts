@@ -46,8 +46,8 @@ after(async () => {
 });
 
 const g = (): TestGateway => ({ http, admin } as unknown as TestGateway);
-const send = (auth: Record<string, string>, text: string, type = 'notification', from = '10690001') =>
-  http.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { from, to: '13800138000', text, type } });
+const send = (auth: Record<string, string>, text: string, type = 'notification', from = '10690001', to = '13800138000') =>
+  http.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { from, to, text, type } });
 
 describe('content governance over HTTP', () => {
   test('a provider naming another provider\'s id on a template is refused (403), nothing filed; its own id is taken', async () => {
@@ -203,7 +203,8 @@ describe('content governance over HTTP', () => {
     assert.match(stopped.json().error.message, /pay\.example\.com/);
     assert.equal((await send(p.auth, paid, 'notification', '10690121')).statusCode, 202, 'a template on a domain still listed matches');
     assert.equal((await settings(['haoyun.example.org', 'example.com'])).statusCode, 200);
-    assert.equal((await send(p.auth, bill, 'notification', '10690121')).statusCode, 202, 'a parent domain listed again allows it');
+    // (another number: the same text to the first again within 30 s is duplicate_content, content.duplicate)
+    assert.equal((await send(p.auth, bill, 'notification', '10690121', '13800138001')).statusCode, 202, 'a parent domain listed again allows it');
     const approved = await http.inject({ method: 'GET', url: '/v1/templates?status=approved', headers: p.auth });
     assert.deepEqual(approved.json().templates.map((t: { id: string }) => t.id).sort(), [...ids].sort(), 'both stay approved and listed');
   });
@@ -295,7 +296,8 @@ describe('content governance over HTTP', () => {
     const again = await http.inject({ method: 'POST', url: `/v1/signatures/${s.json().id}/review`, headers: admin, payload: { decision: 'reject', reason: '品牌已转让' } });
     assert.equal(again.statusCode, 409, again.body);
     assert.match(again.json().error.message, new RegExp(`DELETE /v1/content-providers/${p.id}/signatures/${s.json().id}`));
-    assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690401')).statusCode, 202, 'still approved');
+    // (another text: the same one again within 30 s is duplicate_content, content.duplicate)
+    assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请尽快领取。', 'notification', '10690401')).statusCode, 202, 'still approved');
     assert.equal((await http.inject({ method: 'POST', url: `/v1/signatures/${s.json().id}/review`, headers: admin, payload: { decision: 'approve' } })).statusCode, 200, 'approving again answers as it stands');
   });
 
