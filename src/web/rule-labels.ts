@@ -19,7 +19,7 @@ type Said = readonly [zh: string, en: string];
 export const RULE_IDS = [
   // the pipeline's stages (src/pipeline/stages, src/content/stages.ts)
   'sender.port-exists', 'sender.port-owned', 'sender.active', 'sender.signature', 'recipient.msisdn',
-  'port.separation', 'content.length', 'content.no-advertising', 'content.prohibited', 'content.template',
+  'port.separation', 'content.length', 'content.no-advertising', 'content.prohibited', 'content.template', 'content.duplicate',
   'monitor.early-warning', 'commercial.opt-out', 'commercial.consent', 'commercial.consent-frequency',
   'commercial.quiet-hours', 'commercial.refusal-notice', 'verification.frequency',
   // consent, refusal and records (profiles; src/app/consent-*.ts, receive-mo.ts)
@@ -53,6 +53,7 @@ const LABELS: Readonly<Record<RuleId, Said>> = {
   'recipient.msisdn': ['接收号码须为中国大陆手机号码', 'the recipient must be a mainland mobile number'],
   'port.separation': ['端口类型须与短信类别相符', "the port's type must fit the kind of message"],
   'content.length': ['短信不得超过规定长度', 'a message may not exceed the maximum length'],
+  'content.duplicate': ['同一号码在规定时间内不得重复发送相同内容', 'the same text to one number at most once per window'],
   'content.no-advertising': ['验证码和通知短信不得夹带广告', 'verification codes and notifications must not advertise'],
   'content.prohibited': ['不得发送违法违禁内容', 'no prohibited content'],
   'content.template': ['短信须与已批准的模板相符', 'a message must match an approved template'],
