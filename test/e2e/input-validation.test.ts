@@ -89,7 +89,9 @@ describe('input validation', () => {
     for (const [method, url, headers, payload, field] of cases) {
       const r = await g.http.inject({ method: method as 'POST', url, headers, payload });
       assert.equal(r.statusCode, 400, `${method} ${url}: ${r.body}`);
-      assert.deepEqual([r.json().error.code, r.json().error.field, r.json().error.message], ['invalid_request', field, `${field}: unknown field`], `${method} ${url}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], `${method} ${url}`);
+      // the field it likely meant, when one is near (write-bodies-closed.test.ts)
+      assert.match(r.json().error.message, new RegExp(`^${field.replace(/[/]/g, '\\/')}: unknown field( \\(did you mean \\w+\\?\\))?$`), `${method} ${url}`);
     }
     // nothing of them was done: the port is still in use, no key labelled otherwise was issued
     const port = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}`, headers: g.admin })).json().ports.find((x: { number: string }) => x.number === '10690001');
@@ -117,7 +119,9 @@ describe('input validation', () => {
     for (const [method, url, headers, payload, field] of cases) {
       const r = await g.http.inject({ method: method as 'POST', url, headers, payload });
       assert.equal(r.statusCode, 400, `${method} ${url}: ${r.body}`);
-      assert.deepEqual([r.json().error.code, r.json().error.field, r.json().error.message], ['invalid_request', field, `${field}: unknown field`], `${method} ${url}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], `${method} ${url}`);
+      // the field it likely meant, when one is near (write-bodies-closed.test.ts)
+      assert.match(r.json().error.message, new RegExp(`^${field.replace(/[/]/g, '\\/')}: unknown field( \\(did you mean \\w+\\?\\))?$`), `${method} ${url}`);
     }
     // nothing of them was done: the case is as filed, the number not on the DND list
     assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${id}`, headers: g.admin })).json().state, filed.json().state);
