@@ -7,18 +7,17 @@
  * against under the project's strict tsc settings. The document's rewrites (src/http/openapi-doc.ts)
  * leave what the API takes as it was.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import openapiTS from 'openapi-typescript';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
-import { wholeApiApp } from '../helpers/whole-api.js';
+import { onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { wholeApiSuite } from '../helpers/whole-api.js';
 import { operationIdOf } from '../../src/http/openapi-doc.js';
 
 type Param = { in: string; name: string; required?: boolean };
@@ -28,31 +27,18 @@ type Spec = { openapi: string; paths: Record<string, Record<string, Op>> };
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
-let g: TestGateway;
-let http: FastifyInstance;
-let spec: Spec;
-
-before(async () => {
-  g = await startTestGateway();
-  // every route group `smsguard start` serves, the simulator's and the plugins' included
-  http = await wholeApiApp(g);
-  spec = (await http.inject({ method: 'GET', url: '/docs/json' })).json();
-});
-after(async () => {
-  await http.close();
-  await g.close();
-});
+const api = wholeApiSuite<Spec>();
 
 const operations = (): { method: string; path: string; op: Op }[] =>
-  Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).filter(([m]) => METHODS.has(m)).map(([method, op]) => ({ method, path, op })));
+  Object.entries(api.spec.paths).flatMap(([path, item]) => Object.entries(item).filter(([m]) => METHODS.has(m)).map(([method, op]) => ({ method, path, op })));
 
 test('the document validates against the OpenAPI JSON Schema of the version it declares, every error listed', async () => {
-  assert.match(spec.openapi, /^3\.0\.\d+$/, 'the document declares OpenAPI 3.0.x');
+  assert.match(api.spec.openapi, /^3\.0\.\d+$/, 'the document declares OpenAPI 3.0.x');
   const validator = new Validator({ allErrors: true });
-  const res = await validator.validate(structuredClone(spec));
+  const res = await validator.validate(structuredClone(api.spec));
   const errors = (Array.isArray(res.errors) ? res.errors : res.errors ? [res.errors] : []) as { instancePath?: string; keyword?: string; message?: string; params?: unknown }[];
   assert.equal(res.valid, true, `${errors.length} error(s):\n${errors.map((e) => `${e.instancePath} ${e.keyword}: ${e.message} ${JSON.stringify(e.params)}`).join('\n')}`);
-  assert.equal(validator.version, spec.openapi.split('.').slice(0, 2).join('.'), 'validated as the version it declares');
+  assert.equal(validator.version, api.spec.openapi.split('.').slice(0, 2).join('.'), 'validated as the version it declares');
   // every internal reference resolves (the JSON Schema does not follow them)
   assert.doesNotThrow(() => validator.resolveRefs());
 });
@@ -84,16 +70,16 @@ test('every operation has an operationId, unique, a plain identifier derived fro
   }
   assert.deepEqual(dup, [], 'operationIds used twice');
   // names generated clients call: they change only with the path
-  assert.equal(spec.paths['/v1/messages'].post.operationId, 'postV1Messages');
-  assert.equal(spec.paths['/v1/messages/{id}'].get.operationId, 'getV1MessagesById');
-  assert.equal(spec.paths['/'].get.operationId, 'getRoot');
+  assert.equal(api.spec.paths['/v1/messages'].post.operationId, 'postV1Messages');
+  assert.equal(api.spec.paths['/v1/messages/{id}'].get.operationId, 'getV1MessagesById');
+  assert.equal(api.spec.paths['/'].get.operationId, 'getRoot');
   assert.equal(operationIdOf('delete', '/v1/content-providers/{id}/api-keys/{keyId}'), 'deleteV1ContentProvidersByIdApiKeysByKeyId');
 });
 
 test('openapi-typescript generates types from the document, and a typed use of POST /v1/messages compiles under strict tsc', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-openapi-ts-'));
   try {
-    writeFileSync(join(dir, 'api.ts'), await openapiTS(structuredClone(spec) as never));
+    writeFileSync(join(dir, 'api.ts'), await openapiTS(structuredClone(api.spec) as never));
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
     writeFileSync(join(dir, 'use.ts'), `
 import type { paths, operations } from './api.js';
@@ -121,10 +107,10 @@ export const sameOp: operations['postV1Messages'] extends Submit ? true : false 
 });
 
 test("the document's rewrite leaves requests validated as before: throughput is still > 0, not >= 0", async () => {
-  const schema = (spec.paths['/v1/content-providers/{id}/smpp-credentials'].post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } } }).requestBody.content['application/json'].schema;
+  const schema = (api.spec.paths['/v1/content-providers/{id}/smpp-credentials'].post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } } }).requestBody.content['application/json'].schema;
   assert.deepEqual({ ...(schema.properties.throughput as object), description: undefined }, { type: 'number', minimum: 0, exclusiveMinimum: true, description: undefined });
-  const cp = await onboard(g);
-  const create = (systemId: string, throughput: number) => http.inject({
+  const cp = await onboard(api.g);
+  const create = (systemId: string, throughput: number) => api.http.inject({
     method: 'POST', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     payload: { systemId, password: 'secret12', throughput },
   });

@@ -6,13 +6,11 @@
  * (The answers' values are checked against a running gateway by readme-process.test.ts and
  * walkthrough.test.ts; this covers every example shown, in every document.)
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { unlisted } from '../helpers/schema-coverage.js';
-import { wholeApiApp } from '../helpers/whole-api.js';
+import { wholeApiSuite } from '../helpers/whole-api.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -83,23 +81,11 @@ export function examples(doc: string, where: string): Shown[] {
   return out;
 }
 
-let g: TestGateway;
-let http: FastifyInstance;
-let spec: { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: any }> }> }>> };
-
-before(async () => {
-  g = await startTestGateway();
-  http = await wholeApiApp(g);
-  spec = (await http.inject({ method: 'GET', url: '/docs/json' })).json();
-});
-after(async () => {
-  await http.close();
-  await g.close();
-});
+const api = wholeApiSuite<{ paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: any }> }> }>> }>();
 
 /** The OpenAPI path a concrete one is (`/v1/content-providers/$CP/callbacks` → `…/{id}/callbacks`): the one with fewest parameters. */
 function templateOf(path: string, method: string): string | undefined {
-  const candidates = Object.keys(spec.paths).filter((t) => spec.paths[t]![method.toLowerCase()] && new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  const candidates = Object.keys(api.spec.paths).filter((t) => api.spec.paths[t]![method.toLowerCase()] && new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
   return candidates.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
 }
 
@@ -118,7 +104,7 @@ test('every answer README and docs/*.md show is one the OpenAPI document allows:
   for (const e of shown) {
     const template = templateOf(e.path, e.method);
     if (!template) { wrong.push(`${e.where}: ${e.method} ${e.path} is no documented operation`); continue; }
-    const responses = spec.paths[template]![e.method.toLowerCase()]!.responses ?? {};
+    const responses = api.spec.paths[template]![e.method.toLowerCase()]!.responses ?? {};
     const status = e.status ?? Number(Object.keys(responses).find((c) => /^2\d\d$/.test(c)));
     const documented = responses[String(status)] ?? responses[`${String(status)[0]}XX`];
     if (!documented) { wrong.push(`${e.where}: ${e.method} ${template} answers ${status}, which the document does not list`); continue; }
