@@ -61,7 +61,7 @@ describe('annual report and complaint events', () => {
     assert.match(text(zh), /状态 正常/);
     assert.match(text(zh), /来源：接口/);
     assert.doesNotMatch(text(zh), /状态 active|来源：api|结论：none/);
-    assert.match(text(renderAnnualReport(r, 'en')), /source: API/);
+    assert.match(text(renderAnnualReport(r, 'en')), /Source: API/);
     const http = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: cp.auth });
     assert.equal(http.statusCode, 200);
     assert.match(http.body, /<svg /);
