@@ -17,7 +17,7 @@ import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { ErrorBody } from '../domain/errors.js';
 import type { DndEntry } from '../ports/store.js';
 import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
-import { msisdnField } from './validate.js';
+import { msisdnField, pageLimit } from './validate.js';
 
 export const MAX_DND_IMPORT = 100_000;
 /** An import's `source` label, in characters (importDnd and its HTTP schema, src/http/routes/dnd.ts). */
@@ -97,9 +97,7 @@ const entryView = (e: DndEntry): DndEntryView => ({ msisdn: e.msisdn, listedAt: 
  */
 export async function listDnd(ctx: AppContext, p: Principal, q: { msisdn?: string; limit?: number; cursor?: string } = {}): Promise<{ items: DndEntryView[]; nextCursor: string | null }> {
   requireRoleIn(p, ROLES.readDnd);
-  if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > DND_PAGE.max)) {
-    throw new SmsguardError('invalid_request', `limit: must be an integer from 1 to ${DND_PAGE.max}`, {}, 'limit');
-  }
+  const limit = pageLimit(q.limit, DND_PAGE.max, DND_PAGE.default);
   const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
   if (q.msisdn !== undefined) {
     const msisdn = msisdnField(q.msisdn, 'msisdn', ctx.profile);
@@ -108,7 +106,6 @@ export async function listDnd(ctx: AppContext, p: Principal, q: { msisdn?: strin
     const past = e !== null && (after === undefined || e.at > after.at || (e.at === after.at && e.msisdn > after.id));
     return { items: past ? [entryView(e)] : [], nextCursor: null };
   }
-  const limit = q.limit ?? DND_PAGE.default;
   const rows = await ctx.store.consents.listDnd({ limit: limit + 1, ...(after ? { after } : {}) });
   const page = keysetPage(rows, limit, (r) => ({ at: r.at, id: r.msisdn }));
   return { items: page.rows.map(entryView), nextCursor: page.nextCursor };

@@ -9,7 +9,7 @@ import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireOwnerOrAdmin } from './access.js';
-import { str } from './validate.js';
+import { pageLimit, str } from './validate.js';
 import { mustExist } from './known-provider.js';
 
 /** Most given-up callbacks one listing shows (and the default). */
@@ -47,13 +47,10 @@ export interface FailedCallbacks {
  */
 export async function listFailedCallbacks(ctx: AppContext, p: Principal, contentProviderId: string, limit?: number, cursor?: string): Promise<FailedCallbacks> {
   requireOwnerOrAdmin(p, contentProviderId);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > FAILED_CALLBACKS_MAX)) {
-    throw new SmsguardError('invalid_request', `limit: must be an integer from 1 to ${FAILED_CALLBACKS_MAX}`, {}, 'limit');
-  }
+  const n = pageLimit(limit, FAILED_CALLBACKS_MAX, FAILED_CALLBACKS_MAX);
   const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
   await mustExist(ctx, contentProviderId);
   const cb = ctx.store.callbacks;
-  const n = limit ?? FAILED_CALLBACKS_MAX;
   const [rows, pending, settings] = await Promise.all([cb.listFailed(contentProviderId, n + 1, after), cb.pendingCount(contentProviderId), cb.getSettings(contentProviderId)]);
   const page = keysetPage(rows, n, (r) => ({ at: r.failedAt, id: r.eventId }));
   const failed = page.rows.map((r): FailedCallbackView => {

@@ -45,7 +45,7 @@ export interface PurgeReport {
   damaged: ChainVerdict[];
 }
 
-/** A line per damaged chain, as `records verify` says it. */
+/** A line per damaged chain, as `records verify`, `records purge` and `inspect export` say it. */
 export function damagedLines(chains: readonly ChainVerdict[]): string[] {
   return chains.map((c) => `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}`);
 }

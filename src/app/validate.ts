@@ -147,6 +147,17 @@ export function categoryField(v: unknown, field: string): string {
 }
 
 /**
+ * A keyset list's `limit` (a page's size) as every door gives it: `dflt` when absent, else an integer
+ * from 1 to `max` (`invalid_request` naming `limit`). The HTTP schemas bound it too; the use case
+ * checks for the doors that have none.
+ */
+export function pageLimit(limit: number | undefined, max: number, dflt: number): number {
+  if (limit === undefined) return dflt;
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new SmsguardError('invalid_request', `limit: must be an integer from 1 to ${max}`, {}, 'limit');
+  return limit;
+}
+
+/**
  * A mainland China mobile number given to a use case (a path parameter, a filter, a body field),
  * normalised to E.164, or `invalid_msisdn` naming the field with the rule and article it comes from.
  */

@@ -329,7 +329,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         const r = await svc.verify({ month: opts.month, progress: (n) => bar?.update((done += n)) });
         bar?.stop();
         for (const c of r.chains) {
-          process.stdout.write(c.ok ? `${c.chain}: ok, ${c.checked} records (seq ${c.firstSeq}–${c.lastSeq}), ${c.headsChecked} signed heads matched${c.providerHeadsChecked ? `, ${c.providerHeadsChecked} provider heads matched` : ''}\n` : `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
+          process.stdout.write(c.ok ? `${c.chain}: ok, ${c.checked} records (seq ${c.firstSeq}–${c.lastSeq}), ${c.headsChecked} signed heads matched${c.providerHeadsChecked ? `, ${c.providerHeadsChecked} provider heads matched` : ''}\n` : `${damagedLines([c])[0]}\n`);
           if (c.pending) process.stdout.write(`${c.chain}: ${c.pending} records written during the run are not linked into the chain yet (not checked)\n`);
         }
         // A month asked for that has no chain: purged past retention (its signed heads are kept), or never written.
@@ -423,7 +423,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
           if (made && !out) rmdirSync(opts.out);
           if (!(e instanceof ChainDamagedError)) throw e;
           // Damage found: said as `records verify` says it, with its exit code, and nothing written.
-          for (const c of e.report.chains.filter((x) => !x.ok)) process.stdout.write(`${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
+          for (const line of damagedLines(e.report.chains.filter((x) => !x.ok))) process.stdout.write(`${line}\n`);
           process.stdout.write('export refused: a hash chain the export draws on is damaged, and a signed manifest would certify it; run `smsguard records verify`, or pass --allow-damaged to export with the damage stated in the manifest\n');
           process.exitCode = 2;
           return;
