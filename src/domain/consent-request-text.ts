@@ -45,7 +45,9 @@ export function parseNumeral(s: string): number {
   return total;
 }
 
-const NUMERAL = '(\\d+|[零〇一二两三四五六七八九十百千]+)';
+/** A count as senders write it: Arabic digits or Chinese numerals. */
+const NUMERAL_BODY = '\\d+|[零〇一二两三四五六七八九十百千]+';
+const NUMERAL = `(${NUMERAL_BODY})`;
 
 function fold(text: string): string {
   return text.normalize('NFKC').replace(/[\s\u200b-\u200d\ufeff]+/gu, '').toUpperCase();
@@ -58,7 +60,7 @@ function statesFrequency(t: string, f: ConsentFrequency): boolean {
 }
 
 // A duration's number: a numeral, or `半` (half: `半年` is 6 months, `半个月` 15 days), as a sender writes it.
-const DURATION_NUMBER = '(\\d+|[零〇一二两三四五六七八九十百千]+|半)';
+const DURATION_NUMBER = `(${NUMERAL_BODY}|半)`;
 const DURATION_UNIT = '(天|日|周|星期|个月|月|年)';
 
 function durationDays(n: string, unit: string): number {
