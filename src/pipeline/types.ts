@@ -91,16 +91,19 @@ export interface Facts {
   chargedSubscription?: string | null;
   /**
    * This sender's accepted or held messages to this number that the store still remembers (their
-   * final text and the time each was counted at: its schedule, else its arrival), the candidate's own
+   * final text's hash and the time each was counted at: its schedule, else its arrival), the candidate's own
    * excepted (a replacement). May hold some outside the window: the stage compares the times. Absent
    * when none (rule `content.duplicate`).
    */
   recentTexts?: readonly RecentText[];
 }
 
-/** A message's final text and the time it counts at (its schedule, else its arrival), for `content.duplicate`. */
+/**
+ * A message's final text, as its 53-bit `textHash` (src/domain/text-hash.ts), and the time it
+ * counts at (its schedule, else its arrival), for `content.duplicate`.
+ */
 export interface RecentText {
-  readonly text: string;
+  readonly hash: number;
   readonly at: number;
 }
 

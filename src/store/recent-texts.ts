@@ -2,8 +2,8 @@
  * The final texts a store's decisions accepted (or held) lately, per (content provider, number): the
  * facts of rule `content.duplicate` (identical content to one number at most once per window), kept in
  * memory so that the message path reads and writes no SQL row for them. One process owns a SQLite
- * file, so there this is exact; on PostgreSQL each process keeps its own (docs/SCALING.md, "Identical
- * content": a copy decided by another process is not seen).
+ * file, so there this is exact (up to the hash below); on PostgreSQL each process keeps its own
+ * (docs/SCALING.md, "Identical content": a copy decided by another process is not seen).
  *
  * Fed by the decision's transaction as it decides (a later item of the same batch sees an earlier
  * one) and taken back if the transaction fails ({@link RecentTexts.remove}). An entry lives until the
@@ -17,60 +17,66 @@
  * pass within what was left of its window. What stays is never wrong, only fewer. A restart forgets
  * everything: one window's copies may pass once.
  *
- * Cost on the message path: one to three Map reads per decision to a number (the number's own
- * string is the key: none is built), and per acceptance one entry and one Map write; nothing is
- * deleted one by one (a table goes whole). Measured in a loop on this machine (loaded): 0.7–1.0 µs of
- * CPU per accepted message with the bound full, garbage collection of the kept entries included;
- * ~0.07 µs per decision with nothing kept.
+ * Storage: an entry counted at its arrival is a slot of a ring of typed arrays (its text and message
+ * id as 53-bit hashes, src/domain/text-hash.ts; its provider as a small number), and a table maps a
+ * number (its own string: no key is built) to its newest slot, each slot naming the number's one
+ * before. Nothing per entry is an object the garbage collector has to carry through the 30–60 s an
+ * entry lives: kept as objects (an entry, its text, its id), they were copied and promoted by every
+ * collection, which cost most of the rule's ~5 % of the batch throughput (docs/PERFORMANCE.md). The
+ * ring holds the bound plus one, so a slot a table still names is never reused; a slot is checked by
+ * the sequence number it holds all the same. Scheduled entries (few) end on their own and stay objects.
+ *
+ * Cost on the message path: one to three Map reads per decision to a number, and per acceptance a
+ * text hash, a Map write and a slot's writes; nothing is deleted one by one (a table goes whole).
  */
 
-/** One remembered text. */
-export interface RecentEntry {
-  readonly cp: string;
+import { shortHash, textHash } from '../domain/text-hash.js';
+import type { RecentText } from '../pipeline/types.js';
+import { SlotTable } from './slot-table.js';
+
+/** An entry counted at a schedule ahead of its arrival: an object, as these are few. */
+interface AheadEntry {
   readonly msisdn: string;
-  readonly id: string;
-  readonly text: string;
-  /** When it counts: its schedule, else its arrival (src/domain/schedule.ts `judgedAt`). */
+  readonly cp: number;
+  readonly id: number;
+  readonly hash: number;
   readonly at: number;
   /** Forgotten once the decisions' clock reaches this: `at` + the window. */
   readonly until: number;
-  /** The number's entry remembered before this one in the same table (a chain per number: most have one). */
-  older: RecentEntry | undefined;
+  /** The number's scheduled entry remembered before this one. */
+  older: AheadEntry | undefined;
   /** Forgotten (taken back, replaced, dropped): skipped wherever it still is. */
   dead: boolean;
 }
 
-/** The default bound: ~150 B of entry plus its text each (a 70-character text: ~30 MB in all). */
+/** What {@link RecentTexts.add} kept, for {@link RecentTexts.remove}: a ring slot's sequence number, or a scheduled entry. */
+export type RecentHandle = number | AheadEntry;
+
+/** The default bound: 45 B of ring slot per entry (4.5 MB), plus a table entry and the number's string. */
 export const MAX_RECENT_TEXTS = 100_000;
 
-/** Entries per number, newest first, in one table. */
-type Table = Map<string, RecentEntry>;
+/** No slot (a chain's end; a slot never written). */
+const NONE = -1;
+/** Sequence numbers stay small integers (V8's Smi: a Map value that needs no heap number). */
+const SEQ_LIMIT = 2 ** 30;
 
-function unlinkFrom(t: Table, e: RecentEntry): boolean {
-  const head = t.get(e.msisdn);
-  if (head === e) {
-    if (e.older) t.set(e.msisdn, e.older);
-    else t.delete(e.msisdn);
-    return true;
-  }
-  for (let n = head; n; n = n.older) {
-    if (n.older === e) {
-      n.older = e.older;
-      return true;
-    }
-  }
-  return false;
-}
 
-/** `out` with the live entries of `cp` in the chain from `e` (`exceptId`'s excepted). */
-function pick(out: RecentEntry[] | undefined, e: RecentEntry | undefined, cp: string, now: number, exceptId: string | undefined): RecentEntry[] | undefined {
-  for (; e; e = e.older) {
-    if (e.cp === cp && e.until > now && e.id !== exceptId) {
-      if (out) out.push(e);
-      else out = [e];
+/**
+ * A number's key in the tables, never 0 (an empty cell): its digits as a number (a canonical number,
+ * `+86` and 11 digits, is below 2⁵³: exact, and cheaper than a hash); anything else, minus its hash.
+ */
+function keyOf(msisdn: string): number {
+  let n = 0;
+  const len = msisdn.length;
+  if (len > 1 && len <= 16) {
+    for (let i = msisdn.charCodeAt(0) === 43 /* + */ ? 1 : 0; i < len; i++) {
+      const d = msisdn.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -(textHash(msisdn) || 1);
+      n = n * 10 + d;
     }
+    if (n > 0) return n;
   }
-  return out;
+  return -(textHash(msisdn) || 1);
 }
 
 export class RecentTexts {
@@ -78,18 +84,36 @@ export class RecentTexts {
    * Entries counted at their arrival, in two tables by when they came: `cur` since `curStart`, `prev`
    * the window before. Once the clock is a window past `curStart`, everything in `prev` has ended and
    * the tables turn (`prev` dropped whole, `cur` becomes it): no entry is deleted one by one, and a
-   * lookup is a Map read per table. Keyed by number (the decision's own string: no key is built);
-   * the chain holds every provider's entries for it.
+   * lookup is a Map read per table.
    */
-  private cur: Table = new Map();
-  private prev: Table = new Map();
+  private cur: SlotTable;
+  private prev: SlotTable;
   private curStart = -Infinity;
   private curCount = 0;
   private prevCount = 0;
   /** Entries counted at a schedule ahead of their arrival (few: scheduled messages), each ending on its own. */
-  private readonly ahead: Table = new Map();
+  private readonly ahead = new Map<string, AheadEntry>();
   /** {@link ahead}'s entries as a min-heap on `until`. */
-  private readonly aheadEnds: RecentEntry[] = [];
+  private readonly aheadEnds: AheadEntry[] = [];
+  /** Providers as small numbers (a slot holds the number): a provider is never forgotten, they are few. */
+  private readonly cps = new Map<string, number>();
+
+  // The ring, allocated at the first entry (a store whose rule is off holds none). Slot = seq % cap.
+  private readonly cap: number;
+  /** Where sequence numbers wrap: a multiple of `cap` below {@link SEQ_LIMIT}. */
+  private readonly wrap: number;
+  private nextSeq = 0;
+  /** The sequence number a slot holds, {@link NONE} if never written. */
+  private seqs = new Int32Array(0);
+  /** The same number's entry before it in its table (a sequence number), or {@link NONE}. */
+  private olders = new Int32Array(0);
+  private cpOf = new Int32Array(0);
+  private ats = new Float64Array(0);
+  /** `at` + the window; -Infinity once taken back. */
+  private untils = new Float64Array(0);
+  private hashes = new Float64Array(0);
+  private ids = new Uint32Array(0);
+
   /** How long an entry is kept after its time (ms). 0: nothing is remembered (the rule is off). */
   keepMs = 30_000;
   /**
@@ -98,7 +122,13 @@ export class RecentTexts {
    */
   shed = 0;
 
-  constructor(readonly maxEntries = MAX_RECENT_TEXTS) {}
+  constructor(readonly maxEntries = MAX_RECENT_TEXTS) {
+    // the tables name at most maxEntries + 1 arrivals (shedOlder): one slot more is never reused while named
+    this.cap = maxEntries + 2;
+    this.wrap = this.cap * Math.floor(SEQ_LIMIT / this.cap);
+    this.cur = new SlotTable(maxEntries + 1);
+    this.prev = new SlotTable(maxEntries + 1);
+  }
 
   /** Entries held (ended or taken back ones not yet let go included): what the bound counts. */
   get size(): number {
@@ -106,65 +136,134 @@ export class RecentTexts {
   }
 
   /**
-   * The remembered texts of `cp` to `msisdn` not ended by `now` (the decision's arrival; some may
-   * still lie outside the window of a scheduled send: the stage compares), `exceptId`'s excepted;
-   * undefined when none.
+   * The remembered texts (as hashes) of `cp` to `msisdn` not ended by `now` (the decision's arrival;
+   * some may still lie outside the window of a scheduled send: the stage compares), `exceptId`'s
+   * excepted; undefined when none.
    */
-  of(cp: string, msisdn: string, now: number, exceptId?: string): readonly RecentEntry[] | undefined {
+  of(cp: string, msisdn: string, now: number, exceptId?: string): readonly RecentText[] | undefined {
     if (this.size === 0) return undefined;
     this.turn(now);
-    let out = pick(undefined, this.cur.get(msisdn), cp, now, exceptId);
-    if (this.prevCount > 0) out = pick(out, this.prev.get(msisdn), cp, now, exceptId);
-    if (this.aheadEnds.length > 0) out = pick(out, this.ahead.get(msisdn), cp, now, exceptId);
+    const c = this.cps.get(cp);
+    if (c === undefined) return undefined;
+    const except = exceptId === undefined ? NaN : shortHash(exceptId);
+    const key = keyOf(msisdn);
+    let out = this.pick(undefined, this.cur.get(key, NONE), c, now, except);
+    if (this.prevCount > 0) out = this.pick(out, this.prev.get(key, NONE), c, now, except);
+    if (this.aheadEnds.length > 0) {
+      for (let e = this.ahead.get(msisdn); e; e = e.older) {
+        if (e.cp === c && e.until > now && e.id !== except) (out ??= []).push({ hash: e.hash, at: e.at });
+      }
+    }
     return out;
   }
 
   /**
    * Remembers `text`, sent by `cp` to `msisdn` as message `id`, counting at `at`; `now` (the
-   * decision's arrival) forgets what ended. Returns the entry (for {@link remove}), or undefined when
+   * decision's arrival) forgets what ended. Returns a handle (for {@link remove}), or undefined when
    * nothing is kept (`keepMs` 0).
    */
-  add(cp: string, msisdn: string, id: string, text: string, at: number, now: number): RecentEntry | undefined {
+  add(cp: string, msisdn: string, id: string, text: string, at: number, now: number): RecentHandle | undefined {
     if (this.keepMs <= 0) return undefined;
     this.turn(now);
-    const scheduled = at > now;
-    const t = scheduled ? this.ahead : this.cur;
-    const e: RecentEntry = { cp, msisdn, id, text, at, until: at + this.keepMs, older: t.get(msisdn), dead: false };
-    t.set(msisdn, e);
-    if (scheduled) this.pushAhead(e);
-    else this.curCount++;
+    let c = this.cps.get(cp);
+    if (c === undefined) this.cps.set(cp, (c = this.cps.size));
+    const hash = textHash(text);
+    const idHash = shortHash(id);
+    let handle: RecentHandle;
+    if (at > now) {
+      const e: AheadEntry = { msisdn, cp: c, id: idHash, hash, at, until: at + this.keepMs, older: this.ahead.get(msisdn), dead: false };
+      this.ahead.set(msisdn, e);
+      this.pushAhead(e);
+      handle = e;
+    } else {
+      if (this.seqs.length === 0) this.allocate();
+      const seq = this.nextSeq;
+      this.nextSeq = seq + 1 === this.wrap ? 0 : seq + 1;
+      const s = seq % this.cap;
+      this.seqs[s] = seq;
+      const key = keyOf(msisdn);
+      this.olders[s] = this.cur.get(key, NONE);
+      this.cpOf[s] = c;
+      this.ats[s] = at;
+      this.untils[s] = at + this.keepMs;
+      this.hashes[s] = hash;
+      this.ids[s] = idHash;
+      this.cur.set(key, seq);
+      this.curCount++;
+      handle = seq;
+    }
     if (this.size > this.maxEntries) this.shedOlder(now);
-    return e;
+    return handle;
   }
 
-  /** Forgets `e` (its transaction rolled back, or its message was replaced). */
-  remove(e: RecentEntry): void {
-    if (e.dead) return;
-    e.dead = true;
-    // (its place in the heap, or its table's count, goes when that table or heap entry does)
-    if (!unlinkFrom(this.cur, e) && !unlinkFrom(this.prev, e)) unlinkFrom(this.ahead, e);
+  /** Forgets what `handle` kept (its transaction rolled back, or its message was replaced). */
+  remove(handle: RecentHandle): void {
+    if (typeof handle !== 'number') {
+      // (its place in the heap goes when that heap entry does)
+      if (!handle.dead) this.dropAhead(handle);
+      return;
+    }
+    const s = handle % this.cap;
+    if (this.seqs[s] === handle) this.untils[s] = -Infinity;
   }
 
   /** Forgets message `id` of `cp` to `msisdn` (a replacement's old text). */
   removeId(cp: string, msisdn: string, id: string): void {
-    for (const t of [this.cur, this.prev, this.ahead]) {
-      for (let e = t.get(msisdn); e; e = e.older) {
-        if (e.cp === cp && e.id === id) {
-          this.remove(e);
+    const c = this.cps.get(cp);
+    if (c === undefined) return;
+    const idHash = shortHash(id);
+    const key = keyOf(msisdn);
+    for (const t of [this.cur, this.prev]) {
+      for (let seq = t.get(key, NONE); seq !== NONE; ) {
+        const s: number = seq % this.cap;
+        if (this.seqs[s] !== seq) break;
+        if (this.cpOf[s] === c && this.ids[s] === idHash) {
+          this.untils[s] = -Infinity;
           return;
         }
+        seq = this.olders[s];
+      }
+    }
+    for (let e = this.ahead.get(msisdn); e; e = e.older) {
+      if (e.cp === c && e.id === idHash) {
+        this.dropAhead(e);
+        return;
       }
     }
   }
 
   /** Forgets everything (the rule turned off). */
   clear(): void {
-    this.cur = new Map();
-    this.prev = new Map();
+    this.cur.clear();
+    this.prev.clear();
     this.curCount = this.prevCount = 0;
     this.curStart = -Infinity;
     this.ahead.clear();
     this.aheadEnds.length = 0;
+  }
+
+  /** `out` with the live entries of provider `c` in the chain from `seq` (`except`'s id excepted). */
+  private pick(out: RecentText[] | undefined, seq: number | undefined, c: number, now: number, except: number): RecentText[] | undefined {
+    if (seq === undefined) return out;
+    while (seq !== NONE) {
+      const s: number = seq % this.cap;
+      // a reused slot ends the chain: everything older was reused before it
+      if (this.seqs[s] !== seq) break;
+      if (this.cpOf[s] === c && this.untils[s] > now && this.ids[s] !== except) (out ??= []).push({ hash: this.hashes[s], at: this.ats[s] });
+      seq = this.olders[s];
+    }
+    return out;
+  }
+
+  private allocate(): void {
+    const n = this.cap;
+    this.seqs = new Int32Array(n).fill(NONE);
+    this.olders = new Int32Array(n);
+    this.cpOf = new Int32Array(n);
+    this.ats = new Float64Array(n);
+    this.untils = new Float64Array(n);
+    this.hashes = new Float64Array(n);
+    this.ids = new Uint32Array(n);
   }
 
   /** Lets go of what ended by `now`: the tables turn once a window has passed since `cur` began. */
@@ -172,22 +271,16 @@ export class RecentTexts {
     if (now >= this.curStart + this.keepMs) {
       if (now >= this.curStart + 2 * this.keepMs) {
         // both windows over: everything counted at arrival has ended
-        if (this.curCount > 0) this.cur = new Map();
+        this.cur.clear();
         this.curCount = 0;
       }
-      this.prev = this.cur;
-      this.prevCount = this.curCount;
-      this.cur = new Map();
-      this.curCount = 0;
+      this.older();
       this.curStart = now;
     }
     const h = this.aheadEnds;
     while (h.length > 0 && h[0].until <= now) {
       const e = this.popAhead()!;
-      if (!e.dead) {
-        e.dead = true;
-        unlinkFrom(this.ahead, e);
-      }
+      if (!e.dead) this.dropAhead(e);
     }
   }
 
@@ -199,27 +292,50 @@ export class RecentTexts {
   private shedOlder(now: number): void {
     if (this.prevCount > 0) {
       this.shed++;
-      this.prev = new Map();
+      this.prev.clear();
       this.prevCount = 0;
     } else if (this.curCount > this.aheadEnds.length) {
       // one window's arrivals alone fill it: they become the older table, to go at the next shed
-      this.prev = this.cur;
-      this.prevCount = this.curCount;
-      this.cur = new Map();
-      this.curCount = 0;
+      this.older();
       this.curStart = now;
     }
     while (this.size > this.maxEntries && this.aheadEnds.length > 0) {
       const e = this.popAhead()!;
       if (!e.dead) {
-        e.dead = true;
-        unlinkFrom(this.ahead, e);
+        this.dropAhead(e);
         this.shed++;
       }
     }
   }
 
-  private pushAhead(e: RecentEntry): void {
+  /** The current table becomes the older one (the older one's entries let go); a new one begins. */
+  private older(): void {
+    const t = this.prev;
+    t.clear();
+    this.prev = this.cur;
+    this.prevCount = this.curCount;
+    this.cur = t;
+    this.curCount = 0;
+  }
+
+  /** Takes a scheduled entry out of its number's chain (it left the heap, or was taken back). */
+  private dropAhead(e: AheadEntry): void {
+    e.dead = true;
+    const head = this.ahead.get(e.msisdn);
+    if (head === e) {
+      if (e.older) this.ahead.set(e.msisdn, e.older);
+      else this.ahead.delete(e.msisdn);
+      return;
+    }
+    for (let n = head; n; n = n.older) {
+      if (n.older === e) {
+        n.older = e.older;
+        return;
+      }
+    }
+  }
+
+  private pushAhead(e: AheadEntry): void {
     const h = this.aheadEnds;
     let i = h.length;
     h.push(e);
@@ -232,7 +348,7 @@ export class RecentTexts {
     h[i] = e;
   }
 
-  private popAhead(): RecentEntry | undefined {
+  private popAhead(): AheadEntry | undefined {
     const h = this.aheadEnds;
     const top = h[0];
     const last = h.pop();

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store, SubmissionItem } from '../../src/ports/store.js';
 import type { Facts } from '../../src/pipeline/types.js';
+import { textHash } from '../../src/domain/text-hash.js';
 import { T0, HOUR, decision, heldDecision, item, msisdn, seedProvider, uid } from './fixtures.js';
 
 const TEXT = '【示例】您的快递已到驿站';
@@ -25,8 +26,10 @@ async function decideAll(s: Store, items: SubmissionItem[], d: (i: SubmissionIte
   return seen;
 }
 
-/** The facts' recent texts as [text, at], by time (the order they come in is not the contract's). */
-const texts = (f: Facts) => [...(f.recentTexts ?? [])].sort((a, b) => a.at - b.at).map((r) => [r.text, r.at]);
+/** The facts' recent texts as [hash, at], by time (the order they come in is not the contract's). */
+const texts = (f: Facts) => [...(f.recentTexts ?? [])].sort((a, b) => a.at - b.at).map((r) => [r.hash, r.at]);
+/** Texts as the facts carry them (src/domain/text-hash.ts), in the order {@link texts}' hashes sort. */
+const hashes = (...t: string[]) => t.map(textHash).sort((a, b) => a - b);
 
 export function duplicateContentContract(get: () => Store): void {
   test('recentTexts: an accepted or held final text is in the next decision\'s facts for the same provider and number, in the same batch too; a refused one is not', async () => {
@@ -41,12 +44,12 @@ export function duplicateContentContract(get: () => Store): void {
     const final = `${TEXT}拒收请回复R`;
     const batch = await decideAll(s, [n(), n({ at: T0 + 1 }), n({ to: msisdn(), at: T0 + 2 })], (i) => (i.receivedAt === T0 ? decision(true, final) : decision(false, TEXT)));
     assert.equal(batch[0].recentTexts, undefined, 'the refused copy before it counted for nothing');
-    assert.deepEqual(texts(batch[1]), [[final, T0]]);
+    assert.deepEqual(texts(batch[1]), [[textHash(final), T0]]);
     assert.equal(batch[2].recentTexts, undefined, 'another number');
     // a held message counts like an accepted one
     await decideAll(s, [n({ at: T0 + 3, text: 'held' })], () => heldDecision('held'));
     const later = await decideAll(s, [n({ at: T0 + 4 })], () => decision(false));
-    assert.deepEqual(texts(later[0]), [[final, T0], ['held', T0 + 3]]);
+    assert.deepEqual(texts(later[0]), [[textHash(final), T0], [textHash('held'), T0 + 3]]);
     // another provider to the same number sees none of them
     const other = await seedProvider(s);
     const theirs = await decideAll(s, [item({ cp: other.cp.id, from: other.service, to, type: 'notification', at: T0 + 5 })], () => decision(false));
@@ -104,7 +107,7 @@ export function duplicateContentContract(get: () => Store): void {
     assert.ok(typeof r === 'object' && r.outcome === 'replaced');
     assert.equal(seen[0].recentTexts?.length ?? 0, 0, 'its own text is no copy');
     const next = await decideAll(s, [item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 })], () => decision(false));
-    assert.deepEqual(next[0].recentTexts?.map((x) => x.text), [NEW]);
+    assert.deepEqual(next[0].recentTexts?.map((x) => x.hash), [textHash(NEW)]);
   });
 
   test('recentTexts: a cancelled message, and a held one rejected or expired, is no longer a text a copy repeats; a released one still is', async () => {
@@ -112,17 +115,17 @@ export function duplicateContentContract(get: () => Store): void {
     const { cp, service } = await seedProvider(s);
     const to = msisdn();
     const n = (at: number, text = TEXT) => item({ cp: cp.id, from: service, to, type: 'notification', at, text });
-    const seenAt = async (at: number) => texts((await decideAll(s, [n(at)], () => decision(false)))[0]).map((x) => String(x[0])).sort();
+    const seenAt = async (at: number) => texts((await decideAll(s, [n(at)], () => decision(false)))[0]).map((x) => x[0]).sort((a, b) => a - b);
     const sent = n(T0);
     await s.messages.decideAndRecord([sent], () => decision(true, TEXT));
     assert.equal(await s.outbox.cancel(sent.id, cp.id, T0 + 1, 'cancelled by tok_test'), 'cancelled');
     assert.deepEqual(await seenAt(T0 + 2), []);
     const held = [n(T0 + 3, 'a'), n(T0 + 3, 'b'), n(T0 + 3, 'c')];
     await s.messages.decideAndRecord(held, (i) => heldDecision(i.candidate.text));
-    assert.deepEqual(await seenAt(T0 + 4), ['a', 'b', 'c']);
+    assert.deepEqual(await seenAt(T0 + 4), hashes('a', 'b', 'c'));
     assert.ok(await s.messages.resolveHeld(held[0].id, { action: 'reject', at: T0 + 5, actor: 'op', reason: 'spam' }));
     assert.ok(await s.messages.resolveHeld(held[1].id, { action: 'expire', at: T0 + 5, actor: 'system', reason: 'hold over' }));
     assert.ok(await s.messages.resolveHeld(held[2].id, { action: 'release', at: T0 + 5, actor: 'op', reason: 'fine' }));
-    assert.deepEqual(await seenAt(T0 + 6), ['c']);
+    assert.deepEqual(await seenAt(T0 + 6), hashes('c'));
   });
 }

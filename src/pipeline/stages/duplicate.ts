@@ -8,6 +8,7 @@
  * transaction); a refused one does not.
  */
 import { countsAround } from '../../domain/send-window.js';
+import { textHash } from '../../domain/text-hash.js';
 import type { Stage } from '../types.js';
 
 export const duplicateContent: Stage = {
@@ -18,9 +19,11 @@ export const duplicateContent: Stage = {
     const recent = facts.recentTexts;
     if (seconds <= 0 || !recent || recent.length === 0) return { outcome: 'skip' };
     const windowMs = seconds * 1000;
+    // the stores keep each text as its hash (text-hash.ts): the candidate's is taken only when some are kept
+    const hash = textHash(text);
     for (const r of recent) {
       // No retryAfterMs (as frequency_exceeded): the copy is refused for good, never "send it again later".
-      if (r.text === text && countsAround(r.at, now, windowMs)) return { outcome: 'fail', code: 'duplicate_content', message: `the same text to this number within ${seconds} s of another accepted one: at most once per ${seconds} s` };
+      if (r.hash === hash && countsAround(r.at, now, windowMs)) return { outcome: 'fail', code: 'duplicate_content', message: `the same text to this number within ${seconds} s of another accepted one: at most once per ${seconds} s` };
     }
     return { outcome: 'pass' };
   },

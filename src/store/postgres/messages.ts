@@ -14,7 +14,7 @@ import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, QueuedReplacement, ReplaceOutcome, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import { replacementBody } from '../replacement-body.js';
 import { submissionBody } from '../submission-body.js';
-import { RecentTexts, type RecentEntry } from '../recent-texts.js';
+import { RecentTexts, type RecentHandle } from '../recent-texts.js';
 import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
 import { readSendTimeFacts } from './consents.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
@@ -122,7 +122,7 @@ export class PgMessages implements MessageStore {
     const fk = factKeys(items);
     const c = await this.pool.connect();
     // texts this batch remembers as it decides (a later item sees an earlier one): taken back if it fails
-    const added: RecentEntry[] = [];
+    const added: RecentHandle[] = [];
     try {
       // Round trip 1: BEGIN and the per-number locks. 2: every fact. 3: every write. 4: COMMIT.
       await c.query(beginAndLock(fk.locks));
@@ -157,7 +157,7 @@ export class PgMessages implements MessageStore {
         }
         if (!(d.accepted || d.held) || !cand.to) continue;
         const kept = this.recentTexts.add(cand.contentProviderId, cand.to, item.id, d.text, sendAt, now);
-        if (kept) added.push(kept);
+        if (kept !== undefined) added.push(kept);
         const k = pair(cand.contentProviderId, cand.to);
         // A held message counts against frequency limits like an accepted one (as in SQLite).
         if (cand.type === 'verification' || cand.type === 'commercial') {

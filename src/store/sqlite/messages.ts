@@ -27,7 +27,7 @@ import type { SqliteIdempotency } from './idempotency.js';
 import { heldRejectedCallbackRow, replacedCallbackRow, statusCallbackRow } from '../callback-targets.js';
 import { replacementBody } from '../replacement-body.js';
 import { submissionBody } from '../submission-body.js';
-import { RecentTexts, type RecentEntry } from '../recent-texts.js';
+import { RecentTexts, type RecentHandle } from '../recent-texts.js';
 
 /** The outbox's batch leases, as a replacement needs them (SqliteOutbox: they live in its memory). */
 export interface QueueLeases {
@@ -139,7 +139,7 @@ export class SqliteMessages implements MessageStore {
    */
   readonly recentTexts = new RecentTexts();
   /** What the open decision transaction added to {@link recentTexts}: taken back if it fails. */
-  private readonly addedTexts: RecentEntry[] = [];
+  private readonly addedTexts: RecentHandle[] = [];
 
   keepTextsFor(ms: number): void {
     this.recentTexts.keepMs = ms;
@@ -308,7 +308,7 @@ export class SqliteMessages implements MessageStore {
     if (!(d.accepted || d.held) || !c.to) return;
     // its final text, for a later copy's content.duplicate (taken back if the transaction fails)
     const kept = this.recentTexts.add(c.contentProviderId, c.to, item.id, d.text, judgedAt(item), at);
-    if (kept) this.addedTexts.push(kept);
+    if (kept !== undefined) this.addedTexts.push(kept);
     // A held message counts against frequency limits like an accepted one: its release must not
     // exceed an allowance that later messages took in the meantime.
     if (c.type === 'verification' || c.type === 'commercial') {

@@ -11,6 +11,7 @@ import type { Facts } from '../../../src/pipeline/types.js';
 import type { Store, SubmissionItem } from '../../../src/ports/store.js';
 import { withTwoPgProcesses } from '../../helpers/pg.js';
 import { T0, decision, item, msisdn, seedProvider } from '../../contract/fixtures.js';
+import { textHash } from '../../../src/domain/text-hash.js';
 
 const TEXT = '【示例】您的快递已到驿站';
 
@@ -29,7 +30,7 @@ test('PostgreSQL: an identical text accepted by one process is in that process\'
     const to = msisdn();
     const n = (at: number) => item({ cp: cp.id, from: service, to, type: 'notification', text: TEXT, at });
     await factsOf(h.store, n(T0), true);
-    assert.deepEqual((await factsOf(h.store, n(T0 + 1_000), false)).recentTexts?.map((r) => r.text), [TEXT], 'the same process sees it');
+    assert.deepEqual((await factsOf(h.store, n(T0 + 1_000), false)).recentTexts?.map((r) => r.hash), [textHash(TEXT)], 'the same process sees it');
     assert.equal((await factsOf(other, n(T0 + 2_000), false)).recentTexts, undefined, 'another process does not');
   });
 });
