@@ -207,6 +207,8 @@ export class ReviewQueue {
           ...(sub?.optOutSignatures ? { optOutSignatures: sub.optOutSignatures } : {}),
           dnd: sub?.dnd ?? false,
           consent: sub?.consent ?? null,
+          // with no consent: the one withdrawn last, which the consent_missing refusal names
+          ...(sub?.withdrawnConsent ? { withdrawnConsent: sub.withdrawnConsent } : {}),
           verificationSends: { minute: 0, hour: 0, day: 0 },
           ...(f.chargedSubscription !== undefined ? { chargedSubscription: f.chargedSubscription } : {}),
         };

@@ -7,7 +7,8 @@
  * retired since the message was accepted (send-time-registry.ts); and a charged message (rule 8,
  * OutboundMessage.chargedServiceId) whose number's subscription to its service ended while it waited
  * (TD, an opt-out, the provider's DELETE): `charge_not_confirmed` ({@link chargedStops}). Judged by the pipeline's own stages, so a stop names their rule and
- * article like a rejection at submission; the review queue's release judges the same way
+ * article like a rejection at submission, in its words (a `consent_missing` stop names the consent
+ * withdrawn last, from SendTimeFacts.withdrawnConsent); the review queue's release judges the same way
  * (review-queue.ts).
  *
  * Outcomes: a message outside the sending hours waits in the queue until the window opens (counted

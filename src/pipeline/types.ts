@@ -61,6 +61,17 @@ export interface ConsentFacts {
   hasProof: boolean;
 }
 
+/**
+ * A consent the number withdrew (or that was withdrawn for it), as a `consent_missing` refusal names
+ * it (Facts.withdrawnConsent): at a decision and again at send time (SendTimeFacts).
+ */
+export interface WithdrawnConsent {
+  id: string;
+  withdrawnAt: number;
+  /** Withdrawn by DELETE /v1/consents/{id} with proof of the user's refusal. */
+  byUser: boolean;
+}
+
 /** What the store knew when the decision was made. */
 export interface Facts {
   sender: SenderFacts;
@@ -81,7 +92,7 @@ export interface Facts {
    * last (by DELETE /v1/consents/{id}, `byUser` when given with proof of the user's refusal, or by an
    * opt-out), so the refusal can say so; absent when there is none, or a live or expired one.
    */
-  withdrawnConsent?: { id: string; withdrawnAt: number; byUser: boolean };
+  withdrawnConsent?: WithdrawnConsent;
   /** Accepted verification messages from this sender to this number in the last minute, hour and day. */
   verificationSends: { minute: number; hour: number; day: number };
   /**

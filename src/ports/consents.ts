@@ -1,5 +1,5 @@
 import type { FrequencyPeriod } from '../domain/frequency-period.js';
-import type { ConsentFacts } from '../pipeline/types.js';
+import type { ConsentFacts, WithdrawnConsent } from '../pipeline/types.js';
 import type { Channel } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 import type { ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow } from './charged-services.js';
@@ -12,13 +12,16 @@ import type { KeysetPosition } from '../domain/page-cursor.js';
  * refusals answered), the do-not-disturb list, and the consent for the category as a decision
  * reads it (the live one granted last, else the latest expired one, else none; `usedInPeriod` 0:
  * the allowance was taken when the message was accepted, and is moved by carryFrequencyCount when
- * it goes out in a later period).
+ * it goes out in a later period), and, with no such consent, the one withdrawn last, which the
+ * `consent_missing` stop names as a decision's refusal does (Facts.withdrawnConsent).
  */
 export interface SendTimeFacts {
   optedOut: boolean;
   optOutSignatures?: string[];
   dnd: boolean;
   consent: ConsentFacts | null;
+  /** Only when `consent` is null: the number's consent of the category withdrawn last (absent: none). */
+  withdrawnConsent?: WithdrawnConsent;
 }
 
 export interface ConsentRow {

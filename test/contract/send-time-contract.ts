@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsentRow, Store, SubmissionItem } from '../../src/ports/store.js';
+import type { ConsentRow, ReleaseFacts, Store, SubmissionItem } from '../../src/ports/store.js';
 import type { Decision, Facts } from '../../src/pipeline/types.js';
 import { T0, MIN, HOUR, DAY, decision, item, minuteLimit, msisdn, seedProvider, uid, heldDecision } from './fixtures.js';
 
@@ -172,6 +172,47 @@ export function sendTimeContract(get: () => Store): void {
     assert.ok(f[4].consent!.expiresAt <= T0 + 2 * MIN);
     assert.equal(f[5].consent, null, 'another category');
     assert.deepEqual(await s.consents.sendTimeFacts([], T0), []);
+  });
+
+  test('send time: with no consent of the category left, the one withdrawn last (and whether by the user) for consent_missing to name; a release reads it too', async () => {
+    const s = get();
+    const { cp, commercial } = await seedProvider(s);
+    const [a, b, c, d, e] = [msisdn(), msisdn(), msisdn(), msisdn(), msisdn()];
+    // a: two withdrawn, the later one named; with the user's proof
+    const a1 = consent(cp.id, a, { grantedAt: T0 - 3 * DAY });
+    const a2 = consent(cp.id, a, { grantedAt: T0 - 2 * DAY });
+    for (const x of [a1, a2]) await s.consents.grantConsent(x);
+    assert.equal(await s.consents.withdrawConsent(a1.id, cp.id, T0 + 1, 'http'), true);
+    assert.equal(await s.consents.withdrawConsent(a2.id, cp.id, T0 + 5, 'http', { channel: 'call-centre', reference: 't-1' }), true);
+    // b: withdrawn by the provider alone (no proof)
+    const bc = consent(cp.id, b);
+    await s.consents.grantConsent(bc);
+    assert.equal(await s.consents.withdrawConsent(bc.id, cp.id, T0 + 2, 'http'), true);
+    // c: withdrawn, then a new live one: nothing withdrawn to name; d: withdrawn, and an expired one: none either
+    const cOld = consent(cp.id, c);
+    await s.consents.grantConsent(cOld);
+    assert.equal(await s.consents.withdrawConsent(cOld.id, cp.id, T0 + 2, 'http'), true);
+    await s.consents.grantConsent(consent(cp.id, c, { grantedAt: T0 + 3 }));
+    const dOld = consent(cp.id, d);
+    await s.consents.grantConsent(dOld);
+    assert.equal(await s.consents.withdrawConsent(dOld.id, cp.id, T0 + 2, 'http'), true);
+    await s.consents.grantConsent(consent(cp.id, d, { grantedAt: T0 - 9 * DAY, expiresAt: T0 - DAY }));
+    const q = (to: string, category = 'promo') => ({ contentProviderId: cp.id, msisdn: to, category });
+    const f = await s.consents.sendTimeFacts([q(a), q(b), q(c), q(d), q(e), q(a, 'news')], T0 + MIN);
+    assert.deepEqual(f.map((x) => x.withdrawnConsent), [
+      { id: a2.id, withdrawnAt: T0 + 5, byUser: true },
+      { id: bc.id, withdrawnAt: T0 + 2, byUser: false },
+      undefined, undefined, undefined, undefined,
+    ]);
+    assert.equal('withdrawnConsent' in f[2], false, 'a live consent governs');
+    assert.equal('withdrawnConsent' in f[3], false, 'an expired one is named instead (consent_expired)');
+    // A release from review judges on the same facts, read in its transaction.
+    const text = '【示例】会员日全场八折，拒收请回复R';
+    const held = item({ cp: cp.id, from: commercial, to: b, type: 'commercial', category: 'promo', text, at: T0 + MIN });
+    await s.messages.decideAndRecord([held], () => heldDecision(text));
+    let seen: ReleaseFacts | undefined;
+    await assert.rejects(s.messages.resolveHeld(held.id, { action: 'release', at: T0 + 2 * MIN, actor: 'admin_1', reason: 'ok', check: { commercial: true, category: 'promo', judge: (x) => { seen = x; throw new Error('refused'); } } }), /refused/);
+    assert.deepEqual(seen?.subscription?.withdrawnConsent, { id: bc.id, withdrawnAt: T0 + 2, byUser: false });
   });
 
   test('send time: a queued message stopped as rejected leaves the queue; its record names the rule', async () => {

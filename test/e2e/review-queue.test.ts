@@ -248,6 +248,8 @@ describe('review queue: a held commercial message is judged again at release', (
     const r = await release(m.id);
     assert.equal(r.statusCode, 422, r.body);
     assert.deepEqual([r.json().error.code, r.json().error.rule], ['consent_missing', 'commercial.consent']);
+    // it names the consent withdrawn, as a submission's refusal does
+    assert.match(r.json().error.message, new RegExp(`^no consent from this number for category promo: consent ${m.consentId} was withdrawn at .*: the held message cannot be released`));
   });
 
   test('released at night: refused with quiet_hours; released the next morning: sent', async () => {

@@ -130,6 +130,26 @@ describe('commercial messages judged again before they are sent', () => {
       });
     }
 
+    test('the consent was withdrawn while it waited: the stop names the withdrawal, word for word as a submission\'s refusal does', async () => {
+      const to = number();
+      const c = await consent(to);
+      const id = await send(to);
+      g.clock.advance(60_000);
+      const at = g.clock.now();
+      const d = await g.http.inject({ method: 'DELETE', url: `/v1/consents/${c}`, headers: cp.auth, payload: { proof: { channel: 'call-centre', reference: 'ticket 7', capturedAt: iso(at) } } });
+      assert.equal(d.statusCode, 204, d.body);
+      // what a submission now is told
+      const now = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
+      assert.equal(now.statusCode, 422, now.body);
+      const refusal = now.json().error.message as string;
+      assert.match(refusal, new RegExp(`consent ${c} was withdrawn at .*at the user's request`));
+      await deliver();
+      const last = (await view(id)).history.at(-1);
+      assert.equal(last.rejection.code, 'consent_missing');
+      assert.equal(last.detail, refusal, 'the queued message\'s stop says what the submission\'s refusal says');
+      assert.deepEqual(received(to), []);
+    });
+
     test('nothing changed: it goes out as before', async () => {
       const to = number();
       await consent(to);

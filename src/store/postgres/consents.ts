@@ -13,7 +13,7 @@ import type {
   ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, DndEntry, DndQuery, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
-import type { ConsentFacts } from '../../pipeline/types.js';
+import type { ConsentFacts, WithdrawnConsent } from '../../pipeline/types.js';
 import { pickConsent } from '../../domain/consent.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
@@ -33,7 +33,7 @@ const Q = queries('consents', [
   'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'dndPage', 'removeDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
   'pendingOfProvider', 'refused', 'withdrawnByUser', 'grantedWithProof', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
-  'sendTimeFacts',
+  'sendTimeFacts', 'withdrawnConsents',
   'insertService', 'service', 'servicesOf', 'services', 'insertSubscription', 'liveSubscription', 'liveSubscriptionsOf', 'endSubscription', 'liveChargedSubscriptions', 'subscriptionsOf',
 ] as const);
 
@@ -430,7 +430,11 @@ export class PgConsents implements ConsentStore {
 export async function readSendTimeFacts(q: Pool | Client, items: readonly { contentProviderId: string; msisdn: string; category: string | null }[], now: number): Promise<SendTimeFacts[]> {
   if (items.length === 0) return [];
   const rows = (await q.query<SendTimeRow>(Q.sendTimeFacts, [items.map((i) => i.contentProviderId), items.map((i) => i.msisdn), items.map((i) => i.category)])).rows;
-  return rows.map((r) => {
+  // With no unwithdrawn consent of the category (its message is stopped consent_missing): the one
+  // withdrawn last, which the stop names as a decision's refusal does; a second statement, only then.
+  const bare = items.flatMap((i, n) => (rows[n].consents.length === 0 && i.category !== null ? [[i.contentProviderId, i.msisdn, i.category] as const] : []));
+  const withdrawn = bare.length > 0 ? await readWithdrawnConsents(q, bare) : undefined;
+  return rows.map((r, n) => {
     const c = pickConsent(r.consents, now, (x) => x);
     const out: SendTimeFacts = {
       optedOut: r.opted, dnd: r.dnd,
@@ -438,6 +442,23 @@ export async function readSendTimeFacts(q: Pool | Client, items: readonly { cont
     };
     // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
     if (r.opted) out.optOutSignatures = r.signatures;
+    const cat = items[n].category;
+    const w = cat === null ? undefined : withdrawn?.get(withdrawnKey(items[n].contentProviderId, items[n].msisdn, cat));
+    if (w) out.withdrawnConsent = w;
     return out;
   });
+}
+
+/** The key of a (provider, number, category) triple in {@link readWithdrawnConsents}' answer. */
+export const withdrawnKey = (cp: string, msisdn: string, category: string): string => `${cp}\u0000${msisdn}\u0000${category}`;
+
+/**
+ * For (provider, number, category) triples with no unwithdrawn consent (their commercial messages are
+ * refused `consent_missing`): each one's consent withdrawn last, by {@link withdrawnKey}; a triple with
+ * none is absent. One statement (consents.sql withdrawnConsents), on `q`: a decision's transaction
+ * (messages.ts, after its locks) or the send-time check's read.
+ */
+export async function readWithdrawnConsents(q: Pool | Client, triples: readonly (readonly [cp: string, msisdn: string, category: string])[]): Promise<Map<string, WithdrawnConsent>> {
+  const rows = (await q.query<{ cp: string; m: string; cat: string; id: string; withdrawn_at: string | number; withdrawn_by_user: boolean }>(Q.withdrawnConsents, [triples.map((x) => x[0]), triples.map((x) => x[1]), triples.map((x) => x[2])])).rows;
+  return new Map(rows.map((r) => [withdrawnKey(r.cp, r.m, r.cat), { id: r.id, withdrawnAt: Number(r.withdrawn_at), byUser: r.withdrawn_by_user }]));
 }

@@ -16,7 +16,7 @@ import { replacementBody } from '../replacement-body.js';
 import { submissionBody } from '../submission-body.js';
 import { RecentTexts, type RecentHandle } from '../recent-texts.js';
 import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
-import { readSendTimeFacts } from './consents.js';
+import { readSendTimeFacts, readWithdrawnConsents, withdrawnKey } from './consents.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn } from '../registered-delivery.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
@@ -43,7 +43,7 @@ const LONGEST_PERIOD = LONGEST_FREQUENCY_PERIOD_MS;
 const OUTBOX = queries('outbox', ['uncount', 'release'] as const);
 /** A claim given up for a replacement that did not happen, given back to the queue (outbox.sql `release`). */
 const RELEASE = OUTBOX.release;
-const Q = queries('messages', ['facts', 'chargedSubscriptions', 'withdrawnConsents', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
+const Q = queries('messages', ['facts', 'chargedSubscriptions', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
 /** The SMPP server's kept parts (smpp-deliveries.sql): a decision drops those of the set it completes. */
 const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
 
@@ -476,12 +476,8 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
   // A triple with no unwithdrawn consent (its messages are refused consent_missing): the consent withdrawn
   // last, which the refusal names; a statement of its own, only for such a batch (as SQLite reads it only
   // on its rejection path: commercial-facts.ts).
-  let withdrawn: Map<string, NonNullable<Facts['withdrawnConsent']>> | undefined;
   const bare = t.filter((x) => !consents.has(`${pair(x[0], x[1])}\u0000${x[2]}`));
-  if (bare.length > 0) {
-    const rows = (await c.query<{ cp: string; m: string; cat: string; id: string; withdrawn_at: string | number; withdrawn_by_user: boolean }>(Q.withdrawnConsents, [bare.map((x) => x[0]), bare.map((x) => x[1]), bare.map((x) => x[2])])).rows;
-    withdrawn = new Map(rows.map((r) => [`${pair(r.cp, r.m)}\u0000${r.cat}`, { id: r.id, withdrawnAt: Number(r.withdrawn_at), byUser: r.withdrawn_by_user }]));
-  }
+  const withdrawn = bare.length > 0 ? await readWithdrawnConsents(c, bare) : undefined;
   return {
     verif,
     categoryUse,
@@ -508,7 +504,7 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
           const p = frequencyPeriod(row.freq_per, sendAt);
           facts.consent = toConsentFacts(row, categoryUse.countIn(cKey, p.from, p.to));
         } else {
-          const w = withdrawn?.get(cKey);
+          const w = cand.category ? withdrawn?.get(withdrawnKey(cand.contentProviderId, cand.to, cand.category)) : undefined;
           if (w) facts.withdrawnConsent = w;
         }
       }

@@ -20,7 +20,8 @@
  * consent, and with no expired one either a third the consent withdrawn last (the refusal names it).
  */
 import type { Db } from './db.js';
-import type { ConsentFacts } from '../../pipeline/types.js';
+import type { ConsentFacts, WithdrawnConsent } from '../../pipeline/types.js';
+import type { SendTimeFacts } from '../../ports/store.js';
 import { frequencyPeriod } from '../../domain/frequency-period.js';
 
 type Per = ConsentFacts['frequency']['per'];
@@ -46,7 +47,19 @@ export interface CommercialFacts {
   optOutSignatures?: string[];
   dnd: boolean;
   consent: ConsentFacts | null;
-  withdrawnConsent?: { id: string; withdrawnAt: number; byUser: boolean };
+  withdrawnConsent?: WithdrawnConsent;
+}
+
+/**
+ * The facts as the send-time check reads them (ConsentStore.sendTimeFacts, a release's
+ * ReleaseFacts): `usedInPeriod` 0 (the allowance was taken at acceptance), and the withdrawn consent
+ * a `consent_missing` stop names, as the decision's refusal does.
+ */
+export function sendTimeFactsOf(f: CommercialFacts): SendTimeFacts {
+  const out: SendTimeFacts = { optedOut: f.optedOut, dnd: f.dnd, consent: f.consent ? { ...f.consent, usedInPeriod: 0 } : null };
+  if (f.optOutSignatures) out.optOutSignatures = f.optOutSignatures;
+  if (f.withdrawnConsent) out.withdrawnConsent = f.withdrawnConsent;
+  return out;
 }
 
 const consentFacts = (r: ConsentCols | LiveRow, used: number): ConsentFacts => ({

@@ -13,7 +13,7 @@ import type {
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import type { AuditAction } from '../../domain/audit-actions.js';
-import { CommercialFactsReader } from './commercial-facts.js';
+import { CommercialFactsReader, sendTimeFactsOf } from './commercial-facts.js';
 import { consentHasProof } from '../../domain/consent.js';
 import type { RecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
@@ -409,12 +409,7 @@ export class SqliteConsents implements ConsentStore {
   async sendTimeFacts(items: readonly { contentProviderId: string; msisdn: string; category: string }[], now: number): Promise<SendTimeFacts[]> {
     if (items.length === 0) return [];
     const r = (this.facts ??= new CommercialFactsReader(this.db));
-    return this.db.transaction(() => items.map((i) => {
-      const f = r.read(i.contentProviderId, i.msisdn, i.category, now);
-      const out: SendTimeFacts = { optedOut: f.optedOut, dnd: f.dnd, consent: f.consent ? { ...f.consent, usedInPeriod: 0 } : null };
-      if (f.optOutSignatures) out.optOutSignatures = f.optOutSignatures;
-      return out;
-    }))();
+    return this.db.transaction(() => items.map((i) => sendTimeFactsOf(r.read(i.contentProviderId, i.msisdn, i.category, now))))();
   }
 
   /** ConsentStore.liveChargedSubscriptions: one indexed look-up per message, in one read transaction. */

@@ -9,7 +9,7 @@ import type { Claim, DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution,
 import type { Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
-import { CommercialFactsReader } from './commercial-facts.js';
+import { CommercialFactsReader, sendTimeFactsOf } from './commercial-facts.js';
 import { encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import { groupByRef, messageViewOf } from '../message-view.js';
 import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
@@ -433,10 +433,7 @@ export class SqliteMessages implements MessageStore {
 
   /** A number's subscription facts at `at`, as the send-time check reads them (ConsentStore.sendTimeFacts). */
   private subscriptionAt(cp: string, msisdn: string, category: string | null, at: number): SendTimeFacts {
-    const f = this.commercial.read(cp, msisdn, category ?? undefined, at);
-    const out: SendTimeFacts = { optedOut: f.optedOut, dnd: f.dnd, consent: f.consent ? { ...f.consent, usedInPeriod: 0 } : null };
-    if (f.optOutSignatures) out.optOutSignatures = f.optOutSignatures;
-    return out;
+    return sendTimeFactsOf(this.commercial.read(cp, msisdn, category ?? undefined, at));
   }
 
   async heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]> {

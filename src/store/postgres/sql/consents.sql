@@ -145,6 +145,18 @@ SELECT EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.
   FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(cp, m, cat, n)
  ORDER BY k.n;
 
+-- name: withdrawnConsents
+-- The (provider, number, category) triples with no unwithdrawn consent at all (their commercial
+-- messages are refused consent_missing, at a decision or at send time): each one's consent withdrawn
+-- last, which the refusal names (pipeline consentHeld; readWithdrawnConsents in consents.ts). Run only
+-- for such triples: a decision's after the locks like `facts` (messages.ts), the send-time check's as
+-- sendTimeFacts is read. By consents_lookup.
+SELECT k.cp, k.m, k.cat, w.id, w.withdrawn_at, w.withdrawn_by_user
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS k(cp, m, cat)
+ CROSS JOIN LATERAL (SELECT id, withdrawn_at, withdrawn_by_user FROM consents
+                      WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NOT NULL
+                      ORDER BY withdrawn_at DESC, id DESC LIMIT 1) AS w;
+
 -- Charged services (rule 8) and their confirmed subscriptions (migration 122).
 
 -- name: insertService

@@ -49,16 +49,6 @@ SELECT k.svc, k.cp, k.m, s.id
   FROM unnest($1::text[], $2::text[], $3::text[]) AS k(svc, cp, m)
   JOIN charged_subscriptions s ON s.service_id = k.svc AND s.msisdn = k.m AND s.content_provider_id = k.cp AND s.ended_at IS NULL;
 
--- name: withdrawnConsents
--- The (provider, number, category) triples of a batch with no unwithdrawn consent at all (their
--- commercial messages are refused consent_missing): each one's consent withdrawn last, which the refusal
--- names (pipeline consentHeld). Run only for such a batch, after the locks like `facts`, by consents_lookup.
-SELECT k.cp, k.m, k.cat, w.id, w.withdrawn_at, w.withdrawn_by_user
-  FROM unnest($1::text[], $2::text[], $3::text[]) AS k(cp, m, cat)
- CROSS JOIN LATERAL (SELECT id, withdrawn_at, withdrawn_by_user FROM consents
-                      WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NOT NULL
-                      ORDER BY withdrawn_at DESC, id DESC LIMIT 1) AS w;
-
 -- name: writes
 -- The batch's records, frequency counters and queue rows in one statement (one round trip). $24: the
 -- counters' categories (a commercial send's, NULL for verification), and $25 the queue rows' (a
