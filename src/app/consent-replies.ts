@@ -13,8 +13,10 @@
  * subscription (proof: the notice and the reply) instead of a consent, and the confirmations name the
  * service; an opt-out also ends the provider's live charged subscriptions of the number (the store's).
  * Every answer is confirmed by one free message (never charged), and the provider is told of it with
- * the request it answered (mo-notice.ts). A reply that arrives after the
- * window closed settles the request first (silence won) and then goes to the ordinary MO handling.
+ * the request it answered (mo-notice.ts). A reply that arrives after the window closed settles the
+ * request first (silence won); then, as any reply once no request is pending, a yes or no to the
+ * request last sent from the port is told it changed nothing (consent-late-reply.ts), and anything
+ * else goes to the ordinary MO handling.
  */
 import { classifyConsentReply, isOptOutKeyword } from '../domain/consent-reply.js';
 import type { ChargedSubscriptionRow, ConsentRequestRow, ConsentRow, MoRecord } from '../ports/store.js';
@@ -27,16 +29,18 @@ import { settleDueRequests } from './consent-sweeper.js';
 import { optOutConfirmationBody, sendFreeConfirmation } from './consent-confirmations.js';
 import { optOutTarget } from './consent-opt-out.js';
 import { moNotice, tellProvider } from './mo-notice.js';
+import { lateConsentReply } from './consent-late-reply.js';
 
 const DAY = 86_400_000;
 const PER_ZH = { day: '天', week: '周', month: '月' } as const;
 
 export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome | null> => {
   const req = await ctx.store.consents.pendingConsentRequest(mo.from, mo.to);
-  if (!req) return null;
+  // No request pending: a late answer to one that closed is told so (consent-late-reply.ts).
+  if (!req) return lateConsentReply(ctx, mo);
   if (req.deadlineAt <= mo.at) {
     await settleDueRequests(ctx, mo.at);
-    return null;
+    return lateConsentReply(ctx, mo);
   }
   const keywords = ctx.profile.params.optOutKeywords.value;
   let meaning = classifyConsentReply(mo.text, keywords, await refusalPhrases(ctx));

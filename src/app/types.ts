@@ -129,7 +129,7 @@ export interface MoPartInfo {
 export interface MoOutcome {
   id: string;
   /** What smsguard did with it. */
-  action: 'opt_out' | 'opt_in' | 'consent_granted' | 'consent_refused' | 'forwarded' | 'report' | 'ignored' | 'part_kept';
+  action: 'opt_out' | 'opt_in' | 'consent_granted' | 'consent_refused' | 'consent_reply_late' | 'forwarded' | 'report' | 'ignored' | 'part_kept';
   contentProviderId?: string;
 }
 

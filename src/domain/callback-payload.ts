@@ -64,16 +64,18 @@ export interface ReplacedFacts {
  * - `opted_out`: a refusal (`R`, `TD`, `退订`, a refusal phrase, or `N` to a later promotion): the
  *   number's commercial messages from this provider stop (under `signature` only, when named);
  * - `resubscribed`: a re-subscribe keyword lifted the number's opt-out (no consent restored);
- * - `consent_granted` / `consent_refused`: the answer to the consent request `consentRequestId`.
+ * - `consent_granted` / `consent_refused`: the answer to the consent request `consentRequestId`;
+ * - `consent_reply_late`: a yes or no to the consent request `consentRequestId` after it closed (its
+ *   window over, or answered already): nothing changed, and the user was told so.
  */
-export type MoAction = 'opted_out' | 'resubscribed' | 'consent_granted' | 'consent_refused';
+export type MoAction = 'opted_out' | 'resubscribed' | 'consent_granted' | 'consent_refused' | 'consent_reply_late';
 
 /** The action and its particulars, as an MO record and the moForward event carry them. */
 export interface MoNotice {
   action: MoAction;
   /** A per-signature opt-out (profile `optOutScope: signature`): the one signature it covers. */
   signature?: string;
-  /** The pending consent request the reply answered (granted, refused, or refused by an opt-out). */
+  /** The consent request the reply answered (granted, refused, or refused by an opt-out), or came too late for. */
   consentRequestId?: string;
 }
 
@@ -86,6 +88,7 @@ export const MO_NOTICE_ACTION = {
   opt_in: 'resubscribed',
   consent_granted: 'consent_granted',
   consent_refused: 'consent_refused',
+  consent_reply_late: 'consent_reply_late',
 } as const satisfies Record<string, MoAction>;
 
 /** `mo`: a user's message to one of the provider's ports (with `action` when the gateway acted on it). */

@@ -216,7 +216,7 @@ export const callbackUrls = {
   type: 'object',
   properties: {
     statusUrl: { type: ['string', 'null'], description: 'Gets a `message.status` POST on every status change of the provider\'s messages; null: none' },
-    moUrl: { type: ['string', 'null'], description: 'Gets an `mo` POST for every user message to the provider\'s ports; one the gateway acted on itself carries `action`: `opted_out` (a refusal; `signature` when it covers one signature only), `resubscribed`, `consent_granted` or `consent_refused` (with `consentRequestId`); an ordinary reply has no `action`; null: none' },
+    moUrl: { type: ['string', 'null'], description: 'Gets an `mo` POST for every user message to the provider\'s ports; one the gateway acted on itself carries `action`: `opted_out` (a refusal; `signature` when it covers one signature only), `resubscribed`, `consent_granted` or `consent_refused` (with `consentRequestId`), or `consent_reply_late` (a yes or no to the request `consentRequestId` after it closed: nothing changed, the user was told so); an ordinary reply has no `action`; null: none' },
   },
   required: ['statusUrl', 'moUrl'],
 } as const;

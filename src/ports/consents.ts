@@ -243,6 +243,20 @@ export interface ConsentStore {
   endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean>;
   /** The pending request a reply from `msisdn` to `port` answers, if any. */
   pendingConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null>;
+  /**
+   * The request last sent to the number from `port`, whatever its status, or null: what a reply to
+   * that port after the request closed is about (src/app/consent-late-reply.ts).
+   */
+  latestConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null>;
+  /**
+   * A reply to request `id` after it closed (no longer pending: its window over, or answered), which
+   * the user is told changed nothing: answered once. In one transaction, only while the request is
+   * not pending and no late reply to it was answered yet: marks it answered (`late_reply_at`),
+   * appends the reply's subscription record (`consent_reply`, with `evidence`) and `mo` (with its
+   * `mo` callback when it carries a notice). False, writing nothing, otherwise: the caller handles
+   * the reply as an ordinary one.
+   */
+  answerLateConsentReply(id: string, r: { at: number; channel: string; evidence: Record<string, unknown>; mo: MoRecord }): Promise<boolean>;
   /** Ends a pending request (and stores its consent or opt-out); false when it was no longer pending. */
   resolveConsentRequest(id: string, r: ConsentRequestResolution): Promise<boolean>;
   /** Records a reply that did not answer the request (it stays pending). */

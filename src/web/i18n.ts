@@ -680,6 +680,7 @@ const T = {
   pu_opt_in_confirmation: ['取消退订确认', 'confirmation of a re-subscription'],
   pu_consent_confirmation: ['同意确认', 'consent confirmation'],
   pu_consent_refusal_confirmation: ['拒绝确认', 'confirmation of a refusal'],
+  pu_consent_late_reply: ['逾期回复告知', 'answer to a late reply'],
   pu_consent_request: ['征求同意', 'consent request'],
   pu_complaint_receipt: ['投诉受理回执', 'complaint receipt'],
   pu_complaint_answer: ['投诉答复', 'answer to a complaint'],

@@ -1580,6 +1580,41 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(sub.consents.length, 1);
       });
 
+      test('a late reply to a closed consent request is answered once (its record, reply and MO together); never a pending one; the latest request at the port is found', async () => {
+        const { cp, commercial, service } = await seedProvider(s);
+        const to = msisdn();
+        assert.equal(await s.consents.latestConsentRequest(to, commercial), null);
+        const first = request(cp.id, commercial, to, { createdAt: T0 });
+        await s.consents.openConsentRequest(first, refuseIfPending);
+        const mo = (id: string, at: number) => ({ id, at, from: to, to: commercial, text: 'Y', contentProviderId: cp.id, action: 'consent_reply_late', notice: { action: 'consent_reply_late' as const, consentRequestId: first.id } });
+        const late = (id: string, at: number) => ({ at, channel: 'sms', evidence: { moId: id, reply: 'Y', late: 'expired' }, mo: mo(id, at) });
+        const moRecords = async () => (await s.records.queryRecords({ msisdn: to, limit: 50 })).records.filter((r) => r.kind === 'mo');
+        // pending: not a late reply, nothing written
+        assert.equal(await s.consents.answerLateConsentReply(first.id, late(uid('mo'), T0 + 1)), false);
+        assert.deepEqual(await moRecords(), []);
+        assert.equal((await s.consents.latestConsentRequest(to, commercial))?.id, first.id);
+        assert.equal(await s.consents.latestConsentRequest(to, service), null, 'another port');
+        assert.equal(await s.consents.resolveConsentRequest(first.id, { status: 'deemed_refused', at: T0 + DAY, channel: 'system', evidence: {} }), true);
+        assert.equal((await s.consents.latestConsentRequest(to, commercial))?.status, 'deemed_refused', 'whatever its status');
+        // closed: the first late reply wins, at once or not
+        const [a, b] = [uid('mo'), uid('mo')];
+        const answers = await Promise.all([s.consents.answerLateConsentReply(first.id, late(a, T0 + DAY + 5)), s.consents.answerLateConsentReply(first.id, late(b, T0 + DAY + 5))]);
+        assert.equal(answers.filter(Boolean).length, 1, JSON.stringify(answers));
+        const won = answers[0] ? a : b;
+        assert.equal(await s.consents.answerLateConsentReply(first.id, late(uid('mo'), T0 + DAY + 9)), false, 'a later one is not answered again');
+        const recs = await moRecords();
+        assert.deepEqual(recs.map((r) => [r.id, r.body]), [[won, { from: to, to: commercial, text: 'Y', action: 'consent_reply_late' }]]);
+        const got = await s.consents.getConsentRequest(first.id);
+        assert.deepEqual(got?.history.map((e) => e.kind), ['consent_requested', 'consent_deemed_refused', 'consent_reply']);
+        assert.deepEqual(got?.history.at(-1)?.evidence, { requestId: first.id, moId: won, reply: 'Y', late: 'expired' });
+        assert.equal(got?.request.status, 'deemed_refused', 'the request is as it was');
+        assert.equal(await s.consents.answerLateConsentReply('creq_unknown', late(uid('mo'), T0 + DAY)), false);
+        // a newer request at the port is the latest, once sent
+        const second = request(cp.id, commercial, to, { createdAt: T0 + 2 * DAY, deadlineAt: T0 + 3 * DAY });
+        await s.consents.openConsentRequest(second, refuseIfPending);
+        assert.equal((await s.consents.latestConsentRequest(to, commercial))?.id, second.id);
+      });
+
       test('two answers at once: exactly one wins and the request is as the winner left it', async () => {
         const { cp, commercial } = await seedProvider(s);
         const to = msisdn();

@@ -33,7 +33,7 @@ const moOutcome = {
   type: 'object',
   properties: {
     id: { type: 'string', description: 'The MO\'s record id' },
-    action: { type: 'string', enum: ['opt_out', 'opt_in', 'consent_granted', 'consent_refused', 'forwarded', 'report', 'ignored', 'part_kept'], description: 'part_kept: a part of a long MO, kept until its set is whole; opt_in: a re-subscribe reply lifted the number\'s opt-out' },
+    action: { type: 'string', enum: ['opt_out', 'opt_in', 'consent_granted', 'consent_refused', 'consent_reply_late', 'forwarded', 'report', 'ignored', 'part_kept'], description: 'part_kept: a part of a long MO, kept until its set is whole; opt_in: a re-subscribe reply lifted the number\'s opt-out; consent_reply_late: a yes or no to a consent request that had closed (expired or answered), which changed nothing and was answered so' },
     contentProviderId: { type: 'string', description: 'The provider it concerned, when one' },
   },
   required: ['id', 'action'],

@@ -30,7 +30,7 @@ import type { AuditAction } from '../../domain/audit-actions.js';
 
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
-  'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'dndPage', 'removeDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
+  'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'dndPage', 'removeDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort', 'latestAtPort', 'markLateReply',
   'pendingOfProvider', 'refused', 'withdrawnByUser', 'grantedWithProof', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
   'sendTimeFacts', 'withdrawnConsents',
@@ -327,6 +327,21 @@ export class PgConsents implements ConsentStore {
         await this.applyOptOut(t, r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
       }
       if (res.mo) await this.appendMo(t, res.mo);
+      return true;
+    });
+  }
+
+  async latestConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null> {
+    const r = (await this.pool.query<RequestDb>(Q.latestAtPort, [msisdn, port])).rows[0];
+    return r ? toRequest(r) : null;
+  }
+
+  async answerLateConsentReply(id: string, a: { at: number; channel: string; evidence: Record<string, unknown>; mo: MoRecord }): Promise<boolean> {
+    return this.tx([a.at, a.mo.at], async (t) => {
+      const r = (await t.c.query<{ content_provider_id: string; msisdn: string }>(Q.markLateReply, [a.at, id])).rows[0];
+      if (!r) return false;
+      t.event({ at: a.at, kind: 'consent_reply', contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: a.channel, evidence: { requestId: id, ...a.evidence } }, id);
+      await this.appendMo(t, a.mo);
       return true;
     });
   }

@@ -81,6 +81,9 @@ export class SqliteConsents implements ConsentStore {
       request: db.prepare('SELECT * FROM consent_requests WHERE id = ?'),
       pendingFor: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1"),
       pendingAtPort: db.prepare("SELECT * FROM consent_requests WHERE msisdn = ? AND port = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1"),
+      latestAtPort: db.prepare('SELECT * FROM consent_requests WHERE msisdn = ? AND port = ? ORDER BY created_at DESC, id DESC LIMIT 1'),
+      // a late reply answered once (migration 135): only a closed request, only the first time
+      markLateReply: db.prepare("UPDATE consent_requests SET late_reply_at = ? WHERE id = ? AND status <> 'pending' AND late_reply_at IS NULL"),
       pendingOfProvider: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status = 'pending'"),
       refused: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status IN ('refused', 'deemed_refused') ORDER BY created_at"),
       withdrawnByUser: db.prepare('SELECT id, category, withdrawn_at AS withdrawnAt FROM consents WHERE content_provider_id = ? AND msisdn = ? AND withdrawn_by_user = 1 ORDER BY withdrawn_at'),
@@ -341,6 +344,21 @@ export class SqliteConsents implements ConsentStore {
         this.applyOptOut(r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
       }
       if (res.mo) this.appendMo(res.mo);
+      return true;
+    })();
+  }
+
+  async latestConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null> {
+    const r = this.q.latestAtPort.get(msisdn, port) as RequestDb | undefined;
+    return r ? toRequest(r) : null;
+  }
+
+  async answerLateConsentReply(id: string, a: { at: number; channel: string; evidence: Record<string, unknown>; mo: MoRecord }): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.q.markLateReply.run(a.at, id).changes === 0) return false;
+      const r = this.q.request.get(id) as RequestDb;
+      this.event({ at: a.at, kind: 'consent_reply', contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: a.channel, evidence: { requestId: id, ...a.evidence } }, id);
+      this.appendMo(a.mo);
       return true;
     })();
   }

@@ -81,6 +81,15 @@ SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AN
 -- name: pendingAtPort
 SELECT * FROM consent_requests WHERE msisdn = $1 AND port = $2 AND status = 'pending' ORDER BY created_at DESC LIMIT 1;
 
+-- name: latestAtPort
+SELECT * FROM consent_requests WHERE msisdn = $1 AND port = $2 ORDER BY created_at DESC, id DESC LIMIT 1;
+
+-- name: markLateReply
+-- A late reply answered once (migration 129): only a closed request, only the first time; the row
+-- lock it takes makes a second late reply racing it wait, then find it set.
+UPDATE consent_requests SET late_reply_at = $1 WHERE id = $2 AND status <> 'pending' AND late_reply_at IS NULL
+RETURNING content_provider_id, msisdn;
+
 -- name: pendingOfProvider
 SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AND status = 'pending' ORDER BY created_at, id FOR UPDATE;
 
