@@ -22,7 +22,6 @@ import { classifyConsentReply, isOptOutKeyword } from '../domain/consent-reply.j
 import type { ConsentRequestRow, MoRecord } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { MoOutcome } from './types.js';
-import { refusalPhrases } from './consent-settings.js';
 import { sendFreeConfirmation } from './consent-confirmations.js';
 import { moNotice, tellProvider } from './mo-notice.js';
 
@@ -42,7 +41,9 @@ export function lateReplyBody(req: Pick<ConsentRequestRow, 'category' | 'status'
 /** The late reply's outcome, or null when it is not one (the next handler, or ordinary handling, takes it). */
 export async function lateConsentReply(ctx: AppContext, mo: Mo): Promise<MoOutcome | null> {
   const keywords = ctx.profile.params.optOutKeywords.value;
-  const meaning = classifyConsentReply(mo.text, keywords, await refusalPhrases(ctx));
+  // Only a yes or no word is one (judged before any refusal phrase, so the phrases are not read: every
+  // MO with no request pending passes here, and most are neither); `N`, also an opt-out keyword, opts out.
+  const meaning = classifyConsentReply(mo.text, keywords, []);
   if (meaning !== 'grant' && (meaning !== 'refuse' || isOptOutKeyword(mo.text, keywords))) return null;
   const req = await ctx.store.consents.latestConsentRequest(mo.from, mo.to);
   if (!req || req.status === 'pending' || req.status === 'granted') return null;
