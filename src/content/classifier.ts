@@ -18,6 +18,7 @@
  * validation on the training split as the lowest score whose cross-validated false-positive rate stays
  * at or below `targetFpr`. The held-out split is never used for tuning; it only measures.
  */
+import { isWarningPart } from '../domain/fraud-warning.js';
 import { classifierFoldTable } from './normalize.js';
 
 /** Learned weights plus the threshold above which a message counts as commercial. */
@@ -378,6 +379,15 @@ const MIN_SENTENCE = 6;
  * 634 in cross-validation (docs/CONTENT.md, "Clauses, terse offers, STOP footers, sale-named remarks").
  */
 const MIN_CLAUSE = 2;
+/**
+ * A clause that warns against what it names, in a text that names fraud (`isWarningPart`,
+ * src/domain/fraud-warning.ts), is not scored alone: `警惕刷单返利、加好友领福利、陌生链接领红包，这些都是诈骗！`
+ * lists lures and offers none, yet its first clause scored 0.86–0.98 alone (the held-out anti-fraud
+ * notice `p092`, 0.975), its n-grams being the lures' own, while the whole text, where `诈骗` is read
+ * too, scored 0.05. Its sentence and the whole text are still scored, at the threshold
+ * (docs/CONTENT.md, "Anti-fraud warnings, account alerts, subscribed reminders").
+ */
+const isWarningClause = isWarningPart;
 export const CLAUSE_BAR = 0.8;
 const isClauseMark = (text: string, i: number): boolean => {
   const c = text.charCodeAt(i);
@@ -490,7 +500,7 @@ function bestClause(model: ClassifierModel, text: string): number {
       while (b > a && isJsSpace(text.charCodeAt(b - 1))) b--;
       if (b - a >= MIN_CLAUSE && !isRefusalFooter(text.slice(a, b))) {
         const s = scoreRange(model, text, a, b);
-        if (s >= CLAUSE_BAR && s > best) best = s;
+        if (s >= CLAUSE_BAR && s > best && !isWarningClause(text.slice(a, b), text)) best = s;
       }
     }
     if (i === n) break;
@@ -509,7 +519,7 @@ function bestClauseReference(model: ClassifierModel, text: string): number {
     if (clauses.length < 2) continue;
     for (const c of clauses) {
       const t = c.trim();
-      if (t.length < MIN_CLAUSE || isRefusalFooter(t)) continue;
+      if (t.length < MIN_CLAUSE || isRefusalFooter(t) || isWarningClause(t, text)) continue;
       const s = scoreCommercialReference(model, t);
       if (s >= CLAUSE_BAR && s > best) best = s;
     }

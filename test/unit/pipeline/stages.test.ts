@@ -129,6 +129,22 @@ for (const id of PROFILE_IDS) {
         assert.equal(run(candidate({ type: 'notification', text }), facts()).accepted, true, text);
       }
     });
+    test('anti-fraud notices that name the bait they warn of are not advertising; an offer next to a warning still is', () => {
+      // The rule-based detector read the quoted or listed lures (免费领, 领取红包, 优惠券) as offers and refused
+      // bank, carrier and police warnings sent as notifications (before 2026-12-08).
+      for (const text of [
+        '【示例】反诈提醒：“低息贷款”“免费领取礼品”“刷单返佣”都是诈骗话术，请勿点击陌生链接。',
+        '【示例】警惕“免费领取红包”“扫码领奖品”诈骗，切勿向陌生人转账。',
+        '【示例】提醒：网购退款、领取优惠券要求您提供验证码的都是诈骗，请勿泄露。',
+        '【示例】安全提醒：有人冒充平台客服以“领取优惠券，返现”为名索要验证码，请勿透露。',
+        '【示例】当心免费领皮肤、低价代充，不要扫陌生二维码。',
+      ]) {
+        assert.equal(run(candidate({ type: 'notification', text }), facts()).accepted, true, text);
+      }
+      for (const text of ['【示例】谨防诈骗，请勿透露验证码。双十二限时秒杀，全场满减！', '【示例】谨防错过：“免费领取”好礼，限时秒杀！']) {
+        rejects(candidate({ type: 'notification', text }), facts(), 'commercial_content_in_non_commercial', 'content.no-advertising');
+      }
+    });
     test('message_too_long: 500 characters including signature', () => {
       assert.equal(run(candidate({ type: 'notification', text: `【示例】${'通'.repeat(496)}` }), facts()).accepted, true);
       rejects(candidate({ type: 'notification', text: `【示例】${'通'.repeat(497)}` }), facts(), 'message_too_long', 'content.length');
