@@ -115,6 +115,41 @@ describe('content stages in the pipeline', () => {
     }
   });
 
+  test('anti-fraud warnings, account alerts, subscribed reminders, parcels and bills are accepted; adverts in their shapes are refused (none of these texts is in the corpus)', () => {
+    // Before the rows and the warning clause of 2026-12-08 a warning that lists lures scored 0.93-0.97 on
+    // its first clause (`警惕加好友领福利、扫码领红包等骗局`) and the reminder with 点击进入直播间 0.710: refused.
+    const { run } = setup();
+    const wrong: string[] = [];
+    for (const [text, type] of [
+      ['【示例】提醒您：近期有不法分子冒充客服诈骗，请勿向他人透露验证码、密码，谨防上当受骗。', 'notification'],
+      ['【示例】警惕加好友领福利、扫码领红包等骗局，本行不会通过短信发送领奖链接。', 'notification'],
+      ['【示例】反诈提醒：警惕刷单返利、点赞领红包、陌生链接领补贴，这些都是诈骗！', 'notification'],
+      ['【示例】验证码620417，您正在登录手机银行。谨防诈骗：警惕加群领福利、扫码领红包，验证码切勿告诉他人。', 'verification'],
+      ['【示例】您的账户于今日22:14在新设备登录，如非本人操作请立即修改密码。', 'notification'],
+      ['【示例】您关注的直播将于今晚8点开始', 'notification'],
+      ['【示例】您关注的直播将于今晚8点开始，点击进入直播间', 'notification'],
+      ['【示例】您预约的牙科门诊将于明天上午9:30开始，请提前到分诊台签到', 'notification'],
+      ['【示例】您的包裹正在派送中，快递员电话13800001111，请保持电话畅通。', 'notification'],
+      ['【示例】您本月燃气费86.20元，请于12月25日前缴纳，逾期将产生滞纳金。', 'notification'],
+    ] as const) {
+      const d = run(text, type);
+      if (!d.accepted) wrong.push(`refused: ${text} ${JSON.stringify(d.rejection)}`);
+    }
+    for (const text of [
+      '【示例】温馨提示：近期诈骗高发，请勿向他人透露验证码。现在申请信用卡，首刷送100元立减金，点击 t.cn/Ab1 办理',
+      '【示例】账户安全提醒：您的账户已开通短信通知。现在开通快捷贷，最高额度30万，低至3.6%，回TD退订',
+      '【示例】您关注的直播将于今晚8点开始，直播间下单满199减100！',
+      '【示例】您的包裹已签收。为感谢支持，送您10元无门槛优惠券，戳 t.cn/Yx2 领取',
+      '【示例】您本月电费已出账，现在用App缴费领5元红包，限时三天！',
+      // a warning word does not excuse an offer: no fraud named, or the lure in a clause of its own
+      '【示例】您的快递已到，谨防错过全场5折，请及时取件',
+      '【示例】您的验证码是123456，谨防诈骗，加群领福利',
+    ]) {
+      if (run(text).rejection?.code !== 'commercial_content_in_non_commercial') wrong.push(`accepted: ${text}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   test('known misses of 2026-12-07 (none of these texts is in the corpus): an offer in a clause of a notice is rejected; a STOP footer or a sale-named product in a remark is not', () => {
     // Measured with the model and scorer before: (a) the notice ending in a two-character offer scored
     // 0.421 and 0.009, (c) the offer in the middle of a clause 0.241: both accepted; (d) the notices with
