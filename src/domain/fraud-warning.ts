@@ -21,12 +21,19 @@ const FRAUD_WORD = /骗|騙|上当|上當|反诈|反詐|套路|冒充|不法分�
 
 /** Letters and digits only, after NFKC: what separates the characters of a word is dropped. */
 const lettersOnly = (s: string): string => s.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, '');
-/** `re` in `s` as written, or with the separators between its characters dropped. */
-const holds = (re: RegExp, s: string): boolean => re.test(s) || re.test(lettersOnly(s));
+/**
+ * One character of every {@link FRAUD_WORD}: a text without any of them names no fraud however it is
+ * spaced, so the folded copy (NFKC and a replace) is made only for the texts that hold one. Made for
+ * every text it cost 2 µs CPU a message (the rule-based detector 3.5 µs against 1.3 before the warnings);
+ * gated, 0.2–0.3 µs (the detector 1.8–2.4 µs), measured over the corpus's 1,406 texts ×20 on this shared machine.
+ */
+const FRAUD_CHAR = /[骗騙当當诈詐套冒法陌虚虛]/;
+/** `re` in `s` as written, or (when `s` holds a character `gate` asks for) with separators dropped. */
+const holds = (re: RegExp, s: string, gate?: RegExp): boolean => re.test(s) || ((gate === undefined || gate.test(s)) && re.test(lettersOnly(s)));
 
 /** Whether the message names fraud at all (a precondition of {@link isWarningPart}). */
 export function namesFraud(text: string): boolean {
-  return holds(FRAUD_WORD, text);
+  return holds(FRAUD_WORD, text, FRAUD_CHAR);
 }
 
 /**
