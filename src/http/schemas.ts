@@ -109,6 +109,9 @@ export const reasonBody = (required: boolean) => ({
 
 export const idParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
+/** A mobile number in the path (`/v1/dnd/:msisdn`, `/v1/subscribers/:msisdn`), in any form a submission takes. */
+export const msisdnParam = { type: 'object', properties: { msisdn: { type: 'string', maxLength: 32 } }, required: ['msisdn'] } as const;
+
 export const bearerSecurity = [{ bearer: [] }];
 
 /** Every status a message's history can hold (MessageStatus, plus `held` and `rejected`). */
@@ -200,6 +203,20 @@ export function ownDataFilter(more?: string) {
 /** An error body with what it means for one route (the OpenAPI document shows the description). */
 export function errorResponse(description: string) {
   return { ...errorBody, description };
+}
+
+/**
+ * The 401 of every route behind a token (src/http/auth.ts, before the body is read): no token, one
+ * not sent as `Bearer <token>`, or one unknown or revoked.
+ */
+export const UNAUTHORIZED = errorResponse('No token, or one that is not valid');
+
+/**
+ * The 403 of a route only some roles may use (src/app/access.ts `ROLES`, refused with rule
+ * `access.role`): `roles` as the route says them, `admin`, `admin or regulator`.
+ */
+export function roleRefused(roles: string) {
+  return errorResponse(`A role other than ${roles} (rule access.role)`);
 }
 
 /**

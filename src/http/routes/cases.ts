@@ -7,9 +7,12 @@ import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import { isCaseAction } from '../../domain/case.js';
 import { requireCaseAction } from '../../app/case-workflow.js';
-import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter, UNAUTHORIZED } from '../schemas.js';
 import { CASE_LIMITS } from '../../app/case-workflow.js';
 import { caseDetail, caseList, caseView } from '../case-schemas.js';
+
+/** The 404 of a case id: none, or (a regulator) none it may see, said alike so as not to tell which. */
+const noCase = errorResponse('No case with this id (for a regulator: none within its province and dates)');
 
 export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const svc = () => complaintsOf(opts.app);
@@ -28,7 +31,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
       response: {
         200: caseList,
         400: errorResponse('A state, number or cursor that is not valid'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: ownDataFilter('a role that reads no cases'),
         404: unknownProviderFilter('providers-and-operator'),
         '4xx': errorBody,
@@ -45,9 +48,9 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
       tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline', params: idParam,
       response: {
         200: caseDetail,
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A provider\'s token for another provider\'s case, or a role that may not read cases'),
-        404: errorResponse('No case with this id (for a regulator: none within its province and dates)'),
+        404: noCase,
         '4xx': errorBody,
       },
     },
@@ -82,9 +85,9 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
       },
       response: {
         200: { ...caseView, description: 'The case after the transition, as GET /v1/cases lists it' },
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A role that may not take this action, or a provider\'s token for another provider\'s case'),
-        404: errorResponse('No case with this id (for a regulator: none within its province and dates)'),
+        404: noCase,
         409: errorResponse('No such transition from the case\'s state (rule complaints.workflow)'),
         '4xx': errorBody,
       },
@@ -103,9 +106,9 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
       body: { type: 'object', additionalProperties: false, properties: { sender: { type: 'string', description: boundSaid(CASE_LIMITS.sender) }, reason: { type: 'string', description: boundSaid(CASE_LIMITS.reason) } } },
       response: {
         200: { ...caseView, description: 'The case with its evidence matched again, as GET /v1/cases lists it' },
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A content provider\'s token (the centre, the operator or a regulator re-matches)'),
-        404: errorResponse('No case with this id (for a regulator: none within its province and dates)'),
+        404: noCase,
         409: errorResponse('The case is closed or withdrawn, or changed meanwhile'),
         '4xx': errorBody,
       },

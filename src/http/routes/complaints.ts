@@ -14,6 +14,10 @@ const withdrawn = {
   required: ['reference', 'state'],
 } as const;
 
+/** The status view's and the withdrawal's: the case reference in the path, and the 404 of a reference and access code that match no case. */
+const referenceParam = { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] } as const;
+const noSuchCase = errorResponse('No case with this reference and access code');
+
 export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const svc = () => complaintsOf(opts.app);
   f.post('/v1/complaints', {
@@ -43,12 +47,12 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
   f.get('/v1/complaints/:reference', {
     schema: {
       tags: ['complaints'], summary: "The complainant's status view (reference and access code)",
-      params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
+      params: referenceParam,
       querystring: { type: 'object', additionalProperties: false, properties: { accessCode: { type: 'string', maxLength: 40 } }, required: ['accessCode'] },
       response: {
         200: publicCaseStatus,
         400: errorResponse('No access code, or a reference or code too long'),
-        404: errorResponse('No case with this reference and access code'),
+        404: noSuchCase,
         429: errorResponse('Too many wrong references or access codes from this address in 15 minutes (rule complaints.status-lookup); Retry-After says when to try again'),
         '4xx': errorBody,
       },
@@ -58,11 +62,11 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
   f.post('/v1/complaints/:reference/withdraw', {
     schema: {
       tags: ['complaints'], summary: 'Withdraw a complaint (reference and access code)',
-      params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
+      params: referenceParam,
       body: { type: 'object', additionalProperties: false, properties: { accessCode: { type: 'string', maxLength: 40 }, reason: { type: 'string', description: `${boundSaid(CASE_LIMITS.reason)}; read once the access code is checked (wrong ones count towards the address's limit)` } }, required: ['accessCode'] },
       response: {
         200: withdrawn,
-        404: errorResponse('No case with this reference and access code'),
+        404: noSuchCase,
         409: errorResponse('The case is answered, closed or withdrawn already: no withdrawal from there (rule complaints.workflow)'),
         429: errorResponse('Too many wrong references or access codes from this address in 15 minutes (rule complaints.status-lookup), counted with the status lookup'),
         '4xx': errorBody,

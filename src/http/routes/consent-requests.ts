@@ -4,7 +4,7 @@ import type { App } from '../../app/app.js';
 import { getConsentRequest, requestConsent } from '../../app/consent-requests.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bounded, bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { bounded, bearerSecurity, errorBody, errorResponse, idParam, UNAUTHORIZED } from '../schemas.js';
 import { CONSENT_REQUEST_LIMITS } from '../../app/consent-requests.js';
 
 const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'], description: 'the calendar period counted: day, week (Monday first) or month, in Asia/Shanghai (docs/CONSENT.md)' } }, required: ['count', 'per'] } as const;
@@ -79,7 +79,7 @@ export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App 
       tags: ['consent'], security: bearerSecurity, summary: 'A consent request: status (pending, granted, refused, deemed_refused, lapsed) and its history', params: idParam,
       response: {
         200: consentRequestView,
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A provider\'s token for another provider\'s request, or a role that may not read them'),
         404: errorResponse('No consent request with this id (for a regulator: none within its province and dates)'),
         '4xx': errorBody,

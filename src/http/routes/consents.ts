@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse, idParam, proofSchema } from '../schemas.js';
+import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse, idParam, proofSchema, UNAUTHORIZED } from '../schemas.js';
 import { CONSENT_LIMITS } from '../../app/consents.js';
 import { SUBMIT_LIMITS } from '../../app/validate.js';
 
@@ -46,7 +46,7 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
       },
       response: {
         204: { type: 'null', description: 'Withdrawn (or withdrawn already); no body' },
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('Another provider\'s consent, or a role other than content provider'),
         404: errorResponse('No consent with this id'),
         '4xx': errorBody,

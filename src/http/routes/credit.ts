@@ -5,7 +5,7 @@ import { complaintsOf } from '../../app/complaint-service.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import type { CreditKind } from '../../ports/cases.js';
-import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter, UNAUTHORIZED } from '../schemas.js';
 import { CREDIT_ENTRY_LIMITS, PUBLIC_PAGE } from '../../app/credit.js';
 
 const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'overdue_forward', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
@@ -116,7 +116,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
           required: ['entries'],
         },
         400: errorResponse('A limit or cursor that is not valid'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: ownDataFilter('a role that may not read credit files'),
         404: unknownProviderFilter('providers-and-operator'),
         '4xx': errorBody,
@@ -143,7 +143,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       },
       response: {
         201: { ...creditEntry, description: 'The entry as recorded, with its notes' },
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A role other than regulator, or a subject or today outside the province or dates a regulator token is limited to (rule supervision.province-scope or supervision.date-scope, with its article)'),
         404: errorResponse('No content provider with this id'),
         '4xx': errorBody,
@@ -157,7 +157,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       tags: ['supervision'], security: bearerSecurity, summary: 'Publish an entry on the public page (regulator; a token limited to a province or dates: 404 for an entry it cannot list, and one limited to a province 403 for an entry about the operator)', params: idParam,
       response: {
         200: { ...creditEntry, description: 'The entry, published (publishedAt, publishedBy), with its notes' },
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A role other than regulator, or a token limited to a province publishing an entry about the operator (rule supervision.province-scope)'),
         404: errorResponse('No entry with this id (for a regulator token limited to a province or dates: none within them)'),
         409: errorResponse('The entry is published already, or withdrawn (rule supervision.credit-withdrawal)'),
@@ -176,7 +176,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       response: {
         200: { ...creditEntry, description: 'The entry, withdrawn (withdrawal: at, by, reason), with its notes' },
         400: errorResponse('No reason, or a blank one (rule supervision.credit-withdrawal)'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A role other than regulator or admin, or a token limited to a province withdrawing an entry about the operator (rule supervision.province-scope)'),
         404: errorResponse('No entry with this id (for a regulator token limited to a province or dates: none within them)'),
         409: errorResponse('The entry is withdrawn already (rule supervision.credit-withdrawal)'),
@@ -224,7 +224,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       response: {
         200: complaintRate,
         400: errorResponse('No month, or one that is not YYYY-MM'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('Another provider\'s rate, or (a regulator) a provider or month outside the token\'s province or dates (rule supervision.province-scope or supervision.date-scope, with its article)'),
         404: errorResponse('No content provider with this id'),
         '4xx': errorBody,

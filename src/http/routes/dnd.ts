@@ -5,7 +5,7 @@ import { DND_PAGE, DND_REMOVE_LIMITS, DND_SOURCE_LIMITS, importDnd, listDnd, MAX
 import { getRefusalPhrases, setRefusalPhrases } from '../../app/consent-settings.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse, KEYSET_CURSOR_PARAM, NEXT_CURSOR } from '../schemas.js';
+import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse, KEYSET_CURSOR_PARAM, NEXT_CURSOR, UNAUTHORIZED, roleRefused, msisdnParam } from '../schemas.js';
 import { MAX_PHRASES, PHRASE_LIMITS } from '../../app/consent-settings.js';
 
 /** GET /v1/refusal-phrases: the phrases in force; PUT answers with the operator's own as stored. */
@@ -31,8 +31,6 @@ const dndEntry = {
   required: ['msisdn', 'listedAt', 'source'],
 } as const;
 
-const msisdnParam = { type: 'object', properties: { msisdn: { type: 'string', maxLength: 32 } }, required: ['msisdn'] } as const;
-
 export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.get('/v1/dnd', {
@@ -52,8 +50,8 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
       response: {
         200: { type: 'object', properties: { items: { type: 'array', items: dndEntry }, nextCursor: NEXT_CURSOR }, required: ['items', 'nextCursor'] },
         400: errorResponse('A limit out of range, a cursor this API did not return, or a query parameter the route does not take (named in field)'),
-        401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than admin (rule access.role)'),
+        401: UNAUTHORIZED,
+        403: roleRefused('admin'),
         422: errorResponse('msisdn is not a mainland mobile number (invalid_msisdn, rule recipient.msisdn)'),
         '4xx': errorBody,
       },
@@ -74,8 +72,8 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
       response: {
         204: { type: 'null', description: 'Removed; no body' },
         400: errorResponse('No reason, a blank or too long one, or another field (named in field)'),
-        401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than admin (rule access.role)'),
+        401: UNAUTHORIZED,
+        403: roleRefused('admin'),
         404: errorResponse('The number is not on the do-not-disturb list (field msisdn)'),
         422: errorResponse('Not a mainland mobile number (invalid_msisdn, rule recipient.msisdn)'),
         '4xx': errorBody,
@@ -102,8 +100,8 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
       tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords (opt-out and re-subscribe)',
       response: {
         200: refusalPhrases,
-        401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than admin or regulator'),
+        401: UNAUTHORIZED,
+        403: roleRefused('admin or regulator'),
         '4xx': errorBody,
       },
     },
@@ -119,8 +117,8 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
           properties: { operator: { ...refusalPhrases.properties.operator, description: 'The operator’s phrases now, as stored: trimmed, each once' } },
           required: ['operator'],
         },
-        401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than admin'),
+        401: UNAUTHORIZED,
+        403: roleRefused('admin'),
         '4xx': errorBody,
       },
     },

@@ -6,7 +6,7 @@ import { HTTP_STATUS } from '../error-map.js';
 import { retryAfterSeconds } from '../errors.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bounded, bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
+import { bounded, bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult, UNAUTHORIZED } from '../schemas.js';
 import { submitResultJson, submitResultsJson } from '../submit-results.js';
 import { answerOf, idempotencyKeyOf, sendKeyed } from '../idempotency-key.js';
 import { requestHash } from '../../domain/idempotency.js';
@@ -130,7 +130,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
           required: ['messages', 'nextCursor'],
         },
         400: errorResponse('Neither msisdn nor clientRef with a range of at most 24 hours, a to not after from (naming to), or a field that is not valid (named in the error)'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('Another provider\'s id (a provider), a provider outside a regulator token\'s province, or a role that may not read messages'),
         '4xx': errorBody,
       },
@@ -143,7 +143,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       tags: ['messages'], security: bearerSecurity, summary: 'A message with its status history and every verdict', params: idParam,
       response: {
         200: messageView,
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not read messages'),
         404: errorResponse('No message with this id (for a regulator: none within its province and dates)'),
         '4xx': errorBody,
@@ -158,7 +158,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       summary: 'Cancel a message the gateway still holds (queued and not yet taken for sending, or held for review), or one sent and not final that the carrier takes back (cancel_sm upstream; in scale-out by the egress process owning the partition of its recipient); it ends cancelled',
       response: {
         200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['cancelled'] } }, required: ['id', 'status'] },
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not cancel messages'),
         404: errorResponse('No message with this id'),
         409: errorResponse('Too late: being handed to the carrier, sent and the carrier would not take it back (refused, no answer in 5 s, link down; scale-out: no egress process answered), or otherwise final (delivered, rejected, expired, cancelled). A long message the carrier took back only in part: the message names which parts were cancelled, refused, unanswered or not asked, the message stays submitted, and its history notes it'),
@@ -185,7 +185,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       response: {
         200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'held'] }, text: { type: 'string' }, segments: { type: 'integer' } }, required: ['id', 'status', 'text', 'segments'] },
         400: errorResponse('A field that is not valid, or one a replacement cannot change (from, to, type, category), named in the error'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not replace messages (only its sender may)'),
         404: errorResponse('No message with this id'),
         409: errorResponse('Too late: written to the carrier (in whole or part), being written, or final'),

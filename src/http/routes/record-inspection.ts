@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, UNAUTHORIZED } from '../schemas.js';
 import { verifyMonth } from '../../app/records-verify-month.js';
 import { buildExport, type BuiltExport } from '../../app/inspect-export-api.js';
 import { tarOf } from '../tar.js';
@@ -95,7 +95,7 @@ export async function recordInspectionRoutes(f: FastifyInstance, opts: { app: Ap
       response: {
         200: monthVerification,
         400: errorResponse('Not a month (YYYY-MM): invalid_request naming month'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A role that verifies nothing (a provider, the report centre), or a month not wholly inside a regulator token\'s dates (rule supervision.date-scope, with its article)'),
         '4xx': errorBody,
       },
@@ -128,7 +128,7 @@ export async function recordInspectionRoutes(f: FastifyInstance, opts: { app: Ap
           content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } },
         },
         400: errorResponse('A missing or malformed parameter (invalid_request naming it); from not before to'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('Another provider\'s records (a provider); a provider outside a regulator token\'s province (supervision.province-scope) or a range wholly outside its dates (supervision.date-scope); allowDamaged from anyone but the operator'),
         404: errorResponse('No such content provider'),
         409: errorResponse('A hash chain the range draws on is damaged (rule records.retention): export refused; the message names month, seq and reason'),

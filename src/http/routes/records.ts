@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, UNAUTHORIZED } from '../schemas.js';
 import { holdRoutes } from './holds.js';
 import { recordHeadRoutes } from './record-heads.js';
 import { recordInspectionRoutes } from './record-inspection.js';
@@ -77,7 +77,7 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
       response: {
         200: recordPage,
         400: errorResponse('A malformed filter (a rule, type, kind or decision no record can hold: the message lists what it may be), a cursor the API did not hand out, or a to not after from (invalid_request naming the parameter)'),
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('Another provider\'s records (a provider), or a content provider outside a regulator token\'s province (rule supervision.province-scope, with its article)'),
         404: errorResponse('contentProviderId: no content provider registered under it (nor the operator\'s own account): a misspelt id, not a provider without records'),
         '4xx': errorBody,

@@ -6,7 +6,7 @@ import { parseJsonl } from '../../app/complaint-intake.js';
 import { requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import { SmsguardError } from '../../domain/errors.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, UNAUTHORIZED } from '../schemas.js';
 import { notUtf8 } from '../empty-body.js';
 import { filedCase } from '../case-schemas.js';
 
@@ -53,7 +53,7 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
           },
           required: ['results', 'filed', 'failed'],
         },
-        401: errorResponse('No token, or one that is not valid'),
+        401: UNAUTHORIZED,
         403: errorResponse('A role other than report-centre or admin'),
         '4xx': errorBody,
       },

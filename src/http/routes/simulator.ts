@@ -10,7 +10,7 @@ import { simulatedTimeMover } from '../../app/simulated-time.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn, normalizeMsisdnLenient } from '../../domain/msisdn.js';
 import { msisdnRefusal, parseTime } from '../../app/validate.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, UNAUTHORIZED } from '../schemas.js';
 import { requireAuth } from '../auth.js';
 import { requireRole } from '../../app/access.js';
 
@@ -107,7 +107,7 @@ export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App;
   // door's configuration (which upstream runs beside it), not the move's.
   const guard = needsAdmin ? { onRequest: async (req: FastifyRequest) => { await requireAuth(req); requireRole(req.principal, 'admin'); } } : {};
   const security = needsAdmin ? { security: bearerSecurity } : {};
-  const refusals = needsAdmin ? { 401: errorResponse('No token, or one that is not valid'), 403: errorResponse('A token other than an admin\'s (beside real carrier links only an admin moves or reads the simulated time)') } : {};
+  const refusals = needsAdmin ? { 401: UNAUTHORIZED, 403: errorResponse('A token other than an admin\'s (beside real carrier links only an admin moves or reads the simulated time)') } : {};
   const moveTo = simulatedTimeMover(app.ctx.store.settings, clock);
   f.post('/v1/simulator/clock', {
     ...guard,

@@ -5,7 +5,7 @@ import { getSubscriber, getSubscriberConsents } from '../../app/consent-subscrib
 import { liftOptOut } from '../../app/consent-lift-opt-out.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { boundSaid, bearerSecurity, errorBody, errorResponse, proofSchema } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, proofSchema, UNAUTHORIZED, roleRefused, msisdnParam } from '../schemas.js';
 import { LIFT_LIMITS } from '../../app/consent-lift-opt-out.js';
 
 const iso = { type: 'string', format: 'date-time' } as const;
@@ -104,19 +104,20 @@ const subscriberView = {
   required: ['msisdn', 'doNotDisturb', 'optOuts', 'consents', 'requests', 'relationships', 'events'],
 } as const;
 
-const params = { type: 'object', properties: { msisdn: { type: 'string', maxLength: 32 } }, required: ['msisdn'] } as const;
+/** The 422 of a path number that is none (invalid_msisdn, rule recipient.msisdn). */
+const notMsisdn = errorResponse('Not a mainland mobile number');
 
 export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.get('/v1/subscribers/:msisdn', {
     onRequest: requireAuth,
     schema: {
-      tags: ['consent'], security: bearerSecurity, summary: 'Admin, regulator: one number’s subscription records across every provider', params,
+      tags: ['consent'], security: bearerSecurity, summary: 'Admin, regulator: one number’s subscription records across every provider', params: msisdnParam,
       response: {
         200: subscriberView,
-        422: errorResponse('Not a mainland mobile number'),
-        401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than admin or regulator'),
+        422: notMsisdn,
+        401: UNAUTHORIZED,
+        403: roleRefused('admin or regulator'),
         '4xx': errorBody,
       },
     },
@@ -124,11 +125,11 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
   f.get('/v1/subscribers/:msisdn/consents', {
     onRequest: requireAuth,
     schema: {
-      tags: ['consent'], security: bearerSecurity, summary: 'Content provider: its own consents, requests, opt-outs and withdrawals for one number', params,
+      tags: ['consent'], security: bearerSecurity, summary: 'Content provider: its own consents, requests, opt-outs and withdrawals for one number', params: msisdnParam,
       response: {
         200: subscriberView,
-        422: errorResponse('Not a mainland mobile number'),
-        401: errorResponse('No token, or one that is not valid'),
+        422: notMsisdn,
+        401: UNAUTHORIZED,
         403: errorResponse('A role other than content provider'),
         '4xx': errorBody,
       },
@@ -137,7 +138,7 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
   f.post('/v1/subscribers/:msisdn/lift-opt-out', {
     onRequest: requireRoles(ROLES.liftOptOut),
     schema: {
-      tags: ['consent'], security: bearerSecurity, params,
+      tags: ['consent'], security: bearerSecurity, params: msisdnParam,
       summary: "Admin: lift a number's opt-out from one provider, on the user's own request (evidence required); grants no consent",
       body: {
         type: 'object', additionalProperties: false, required: ['contentProviderId', 'reason', 'evidence'],
@@ -162,10 +163,10 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
           },
           required: ['msisdn', 'contentProviderId', 'liftedAt'],
         },
-        401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than admin'),
+        401: UNAUTHORIZED,
+        403: roleRefused('admin'),
         404: errorResponse('No such content provider, or the number has not opted out of it'),
-        422: errorResponse('Not a mainland mobile number'),
+        422: notMsisdn,
         '4xx': errorBody,
       },
     },

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, UNAUTHORIZED, roleRefused } from '../schemas.js';
 
 const count = (description: string) => ({ type: 'integer', minimum: 0, description });
 const time = (description: string) => ({ type: ['integer', 'null'], description: `${description} (ms since the epoch)` });
@@ -92,8 +92,8 @@ export async function upstreamLinkRoutes(f: FastifyInstance, opts: { app: App })
           },
           required: ['egress', 'links', 'at', 'stale'],
         },
-        401: errorResponse('No token, or an unknown or revoked one'),
-        403: errorResponse('Not the admin (a regulator, the report centre, a content provider)'),
+        401: UNAUTHORIZED,
+        403: roleRefused('admin'),
         '4xx': errorBody,
       },
     },
@@ -125,8 +125,8 @@ const nameParam = { type: 'object', properties: { name: { type: 'string', maxLen
       tags: ['ops'], security: bearerSecurity, summary, description, params: nameParam,
       response: {
         200: controlAnswer,
-        401: errorResponse('No token, or an unknown or revoked one'),
-        403: errorResponse('Not the admin'),
+        401: UNAUTHORIZED,
+        403: roleRefused('admin'),
         404: errorResponse('No link of that name on this process, or in scale-out on any egress process'),
         '4xx': errorBody,
         503: errorResponse('The SMPP client\'s thread did not answer within 1 s, or in scale-out no egress process answered within 2 s (code upstream_unavailable); it may still act: read GET /v1/upstream-links'),
