@@ -8,45 +8,25 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
-import { createPool, migrate } from '../../../src/store/postgres/db.js';
 import { PgSmppDeliveries } from '../../../src/store/postgres/smpp-deliveries.js';
-import { TEST_PG_URL, dropSchema, testSchemaName } from '../../helpers/pg.js';
+import { migrateBehindLongRead, type Statement } from '../../helpers/pg-live-migration.js';
 
 const FILE = new URL('../../../src/store/postgres/migrations/125_provider_part_attributes.sql', import.meta.url);
 
 /** An earlier version's keep of one part (its columns only). */
-const oldKeep = (seq: number): [string, unknown[]] =>
+const oldKeep = (seq: number): Statement =>
   ['INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at) VALUES ($1, $2, 3, $3, 8, $4, 0, $5)',
     ['cp1|10690001|13800138000|8|7|3', seq, Buffer.from([0x4f, seq]), `p${seq}`, 1000 + seq]];
 
 describe('migration 125 on live provider parts', { timeout: 60_000 }, () => {
   test('an earlier version\'s keep waits at most about a second behind it; its parts read back without values; run again harmlessly', async () => {
-    const schema = testSchemaName();
-    const pool = createPool({ url: TEST_PG_URL, schema, max: 2 });
-    const reader = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
-    const writer = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
-    try {
-      await migrate(pool, schema);
-      await pool.query(`ALTER TABLE provider_parts DROP COLUMN message_type, DROP COLUMN category, DROP COLUMN charged_service_id;
-        DELETE FROM schema_migrations WHERE version >= '125'`);
-      await reader.connect();
-      await writer.connect();
-      await writer.query(...oldKeep(1));
-      await reader.query('BEGIN');
-      await reader.query('SELECT count(*) FROM provider_parts');
-      const migrating = migrate(pool, schema).then((v) => v, (e: Error) => e);
-      await new Promise((r) => setTimeout(r, 500)); // the migration now waits for the read
-      await writer.query("SET statement_timeout = '5s'");
-      const t0 = Date.now();
-      const wrote = await writer.query(...oldKeep(2)).then(() => null, (e: Error) => e);
-      const waited = Date.now() - t0;
-      assert.equal(wrote, null, `the part was not kept within 5 s while the migration waited: ${wrote?.message}`);
-      assert.ok(waited < 2_500, `the keep waited ${waited} ms behind the migration`);
-      await reader.query('COMMIT');
-      const applied = await migrating;
-      assert.ok(!(applied instanceof Error), `migrate failed: ${(applied as Error).message}`);
-      assert.ok((applied as string[]).includes('125_provider_part_attributes'), JSON.stringify(applied));
+    await migrateBehindLongRead({
+      version: '125_provider_part_attributes',
+      undo: 'ALTER TABLE provider_parts DROP COLUMN message_type, DROP COLUMN category, DROP COLUMN charged_service_id',
+      seed: [oldKeep(1)],
+      readTable: 'provider_parts',
+      write: oldKeep(2), written: 'the part',
+    }, async (pool) => {
       const d = new PgSmppDeliveries(pool);
       await d.keepParts([{ setKey: 'cp1|10690001|13800138000|8|7|3', seq: 3, total: 3, octets: Buffer.from([0x4f, 3]), dataCoding: 8, partId: 'p3', registeredDelivery: 0, at: 1003, category: '会员营销' }]);
       const parts = await d.openParts();
@@ -54,11 +34,6 @@ describe('migration 125 on live provider parts', { timeout: 60_000 }, () => {
       // safe to run again (a failure part-way runs the whole file again at the next start)
       for (const st of readFileSync(FILE, 'utf8').split('\n').filter((l) => !l.startsWith('--')).join('\n').split(';').map((x) => x.trim()).filter(Boolean)) await pool.query(st);
       assert.equal((await d.openParts()).length, 3);
-    } finally {
-      await reader.end().catch(() => undefined);
-      await writer.end().catch(() => undefined);
-      await pool.end();
-      await dropSchema(schema);
-    }
+    });
   });
 });
