@@ -184,10 +184,22 @@ export function publicErrorText(lang: Lang, e: SmsguardError): string | null {
 }
 
 /**
- * A staff form's field: the label the form shows it under, and what to change, by code (`*` for any
- * code without its own). Keyed by the error's `field` with list indexes dropped (`measures/0/kind` → `measures`).
+ * A form's field as a refusal names it: the label the form shows it under (none for a tick box, whose
+ * label is a sentence), and what to change, by code.
  */
-const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }> = {
+interface FieldWords {
+  label?: TextKey;
+  by: Readonly<Record<string, Said>>;
+}
+
+/** The field's label and the page's colon, to lead a refusal with; empty without one. */
+const fieldLead = (lang: Lang, f: FieldWords | undefined): string => (f?.label ? `${t(lang, f.label)}${colon(lang)}` : '');
+
+/**
+ * A staff form's field: the label the form shows it under, and what to change, by code. Keyed by the
+ * error's `field` with list indexes dropped (`measures/0/kind` → `measures`).
+ */
+const STAFF_FIELDS: Record<string, FieldWords> = {
   amountYuan: { label: 'amount', by: { invalid_request: ['罚款须填写大于 0 的金额（元），不超过 1 亿元。', 'A fine needs an amount in yuan above 0 (at most 100 million).'] } },
   notes: { label: 'notes', by: { invalid_request: ['约谈须填写内部备注（约谈情况）。', 'A supervision talk needs notes on what was said.'] } },
   kind: { label: 'kind', by: { invalid_request: ['请从列表中选择类别。', 'Choose a kind from the list.'] } },
@@ -247,8 +259,8 @@ export function staffErrorText(lang: Lang, e: SmsguardError): string | null {
   const why = whyText(lang, e.why);
   const en = lang === 'en';
   const said = f && !saysAlone(key, e.why) && (f.by[e.code] ?? STAFF_CODES[e.code]);
-  if (!f || !said) return why === null ? null : `${f ? `${t(lang, f.label)}${colon(lang)}` : ''}${why} (${e.code})`;
-  return `${t(lang, f.label)}${colon(lang)}${said[en ? 1 : 0]}${en ? ' Reason: ' : '原因：'}${why ?? e.message} (${e.code})`;
+  if (!f || !said) return why === null ? null : `${fieldLead(lang, f)}${why} (${e.code})`;
+  return `${fieldLead(lang, f)}${said[en ? 1 : 0]}${en ? ' Reason: ' : '原因：'}${why ?? e.message} (${e.code})`;
 }
 
 /**
@@ -354,7 +366,7 @@ export function subscriberErrorText(lang: Lang, e: SmsguardError): string {
  * label the form shows it under, and what to change, by code. The register form takes the tariff in
  * yuan; the use case's `tariff/amountFen` is that field.
  */
-const CHARGED_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }> = {
+const CHARGED_FIELDS: Record<string, FieldWords> = {
   contentProviderId: { label: 'provider', by: {
     invalid_request: ['请从列表中选择企业。', 'Choose a provider from the list.'],
     not_found: ['没有这个已登记的企业，请从列表中选择。', 'There is no such registered provider: choose one from the list.'],
@@ -371,7 +383,8 @@ const CHARGED_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> 
     invalid_msisdn: ['不是中国大陆手机号码，请刷新页面后再办理。', 'Not a mainland mobile number: reload the page and try again.'],
     not_found: ['该号码对此业务没有有效的订购（可能已经终止，例如刚才已提交过一次）：请查看下方的订购记录。', 'The number has no live subscription to this service (it was ended already, e.g. the form was just sent once): see the subscriptions below.'],
   } },
-  confirm: { label: 'chEndConfirm', by: { invalid_request: ['请先勾选确认，再终止订购。', 'Tick the confirmation first, then end the subscription.'] } },
+  // the tick box's label is a sentence (确认终止该号码的订购), no name to lead a refusal with: the words say which box
+  confirm: { by: { invalid_request: ['请先勾选“确认终止”，再终止订购。', 'Tick the “Yes, end” box first, then end the subscription.'] } },
 };
 
 /** A refusal of the charged-services pages that names no field of theirs, by code. */
@@ -384,7 +397,7 @@ const CHARGED_CODES: Record<string, Said> = {
  * The subscribe form's (a service's page; POST /v1/charged-services/{id}/subscriptions): its number is
  * typed, not the row's, so said as what to type; and the refusals of a notice, which name no field.
  */
-const SUBSCRIBE_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }> = {
+const SUBSCRIBE_FIELDS: Record<string, FieldWords> = {
   msisdn: { label: 'chSubscribeNumber', by: {
     invalid_request: ['请填写要订购的中国大陆手机号码（例如 13800138000）。', 'Give the mainland mobile number to subscribe (e.g. 13800138000).'],
     invalid_msisdn: ['请填写中国大陆手机号码：11 位，以 1 开头（例如 13800138000），也可以带 +86。', 'Give a mainland mobile number: 11 digits starting with 1 (e.g. 13800138000), +86 allowed.'],
@@ -403,10 +416,12 @@ const SUBSCRIBE_CODES: Record<string, Said> = {
 };
 
 /**
- * A refusal on the charged-services pages: the code's label, the form's field by its label when the
- * refusal names one, what to change (or the use case's own reason where it gives one the table knows:
- * a character that cannot be stored, a role, a form already sent), the code, and the rule when one
- * refused. `form: 'subscribe'`: the subscribe form's words first.
+ * A refusal on the charged-services pages: the form's field by its label when the refusal names one,
+ * what to change (or the use case's own reason where it gives one the table knows: a character that
+ * cannot be stored, a role, a form already sent), the code, and the rule when one refused. The code's
+ * label leads only where the page has no words of its own for the refusal: it names the field, or
+ * says the same thing, as the words that follow do (`发送端口不属于该企业：发送端口：该端口不属于…`
+ * said the port three times). `form: 'subscribe'`: the subscribe form's words first.
  */
 export function chargedErrorText(lang: Lang, e: SmsguardError, form?: 'subscribe'): string {
   const c = colon(lang);
@@ -416,6 +431,6 @@ export function chargedErrorText(lang: Lang, e: SmsguardError, form?: 'subscribe
   const said = f ? f.by[e.code] : (form === 'subscribe' ? SUBSCRIBE_CODES[e.code] : undefined) ?? CHARGED_CODES[e.code];
   const whyWins = !said || (e.why && CHARACTER_WHYS.has(e.why.id)) || e.why?.id === 'role_required' || e.why?.id === 'form_already_sent';
   const reason = why !== null && whyWins ? why : said ? said[i] : e.message;
-  const label = codeLabel(lang, e.code) ?? e.code;
-  return withRule(lang, e.ref, `${label}${c}${f ? `${t(lang, f.label)}${c}` : ''}${reason} (${e.code})`);
+  const lead = f ? fieldLead(lang, f) : said || why !== null ? '' : `${codeLabel(lang, e.code) ?? e.code}${c}`;
+  return withRule(lang, e.ref, `${lead}${reason} (${e.code})`);
 }

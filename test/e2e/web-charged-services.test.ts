@@ -143,21 +143,22 @@ describe('the charged-services pages', () => {
     const r = await post('/web/charged-services', c.admin, notOwned);
     assert.equal(r.statusCode, 422, r.body);
     const said = alertText(r.body);
-    assert.match(said, /^出错了：发送端口不属于该企业：发送端口：该端口不属于所选企业，请填写该企业自己的端口。 \(port_not_owned\)/);
+    // the field by its label, then what to change: the code's label (发送端口不属于该企业) would say the port a third time
+    assert.match(said, /^出错了：发送端口：该端口不属于所选企业，请填写该企业自己的端口。 \(port_not_owned\)/);
     assert.match(said, /sender\.port-owned/);
     assert.match(r.body, /id="ch-name" name="name" type="text" value="别人的端口"/, 'the form comes back as sent');
     const en = await g.http.inject({ method: 'POST', url: '/web/charged-services?lang=en', headers: { ...FORM, cookie: c.admin }, payload: form(notOwned) });
-    assert.match(alertText(en.body), /Port: The port is another provider's: give one of this provider's own\. \(port_not_owned\)/);
+    assert.match(alertText(en.body), /^Something went wrong: Port: The port is another provider's: give one of this provider's own\. \(port_not_owned\)/);
     // a tariff beyond the fen: the API's 400 on tariff/amountFen, said against the yuan field
     const fen = await post('/web/charged-services', c.admin, { ...notOwned, port: PORT, amountYuan: '1.234' });
     assert.equal(fen.statusCode, 400, fen.body);
-    assert.match(alertText(fen.body), /资费金额（元）：请填写 0\.01 至 10000 元之间的金额，最多精确到分/);
+    assert.match(alertText(fen.body), /^出错了：资费金额（元）：请填写 0\.01 至 10000 元之间的金额，最多精确到分/);
     const none = await post('/web/charged-services', c.admin, { ...notOwned, port: PORT, amountYuan: '' });
     assert.equal(none.statusCode, 400);
     // an unknown provider: 404 as from the API
     const nobody = await post('/web/charged-services', c.admin, { ...notOwned, contentProviderId: 'cp_nobody' });
     assert.equal(nobody.statusCode, 404);
-    assert.match(alertText(nobody.body), /企业：没有这个已登记的企业/);
+    assert.match(alertText(nobody.body), /^出错了：企业：没有这个已登记的企业/);
     assert.equal((await apiGet('/v1/charged-services', g.admin)).json().items.filter((s: { name: string }) => s.name === '别人的端口').length, 0);
   });
 
@@ -196,7 +197,9 @@ describe('the charged-services pages', () => {
     // unticked: the page's own confirmation refuses, localized; the subscription stands
     const unticked = await post(`/web/charged-services/${serviceId}/end`, c.cp, { msisdn: number, once });
     assert.equal(unticked.statusCode, 400);
-    assert.match(alertText(unticked.body), /请先勾选确认，再终止订购。 \(invalid_request\)/);
+    assert.match(alertText(unticked.body), /^出错了：请先勾选“确认终止”，再终止订购。 \(invalid_request\)/);
+    const untickedEn = await post(`/web/charged-services/${serviceId}/end?lang=en`, c.cp, { msisdn: number, once });
+    assert.match(alertText(untickedEn.body), /^Something went wrong: Tick the “Yes, end” box first, then end the subscription\. \(invalid_request\)/);
     assert.equal((await status()).status, 'active');
     const [a, b] = await Promise.all([
       post(`/web/charged-services/${serviceId}/end`, c.cp, { msisdn: number, once, confirm: 'yes' }),
@@ -215,7 +218,7 @@ describe('the charged-services pages', () => {
     // a fresh form for the ended number: the API's 404, said in words
     const again = await post(`/web/charged-services/${serviceId}/end`, c.cp, { msisdn: number, confirm: 'yes' });
     assert.equal(again.statusCode, 404);
-    assert.match(alertText(again.body), /该号码对此业务没有有效的订购/);
+    assert.match(alertText(again.body), /^出错了：手机号码：该号码对此业务没有有效的订购/);
     // another provider ends nothing of this service: 403 as DELETE answers it
     const api = await g.http.inject({ method: 'DELETE', url: `/v1/charged-services/${serviceId}/subscriptions/13800139004`, headers: other.auth });
     assert.equal(api.statusCode, 403);
