@@ -33,8 +33,9 @@ const WHY: Record<WhyId, Said> = {
   report_not_json: ['第 {line} 行不是有效的 JSON（{reason}）。', 'line {line} is not JSON ({reason}).'],
   report_not_object: ['每行须是一个 JSON 对象 {…}。', 'each line must be one JSON object {…}.'],
   report_field_unknown: ['举报没有这一项（可用的项：reference、msisdn、sender、text、receivedAt、request、screenshot、contentProviderId），请检查拼写。', 'a report has no such field (the fields are reference, msisdn, sender, text, receivedAt, request, screenshot, contentProviderId): check the spelling.'],
-  report_reference_missing: ['每条举报须带 12321 中心自己的编号（reference）。', "each report needs the centre's own reference."],
-  report_reference_taken: ['12321 中心的编号 {reference} 已作为案件 {case} 受理过另一条举报（号码、发送方、内容、收到时间、诉求或截图不同）；请为这条举报另编一个编号。', "the centre's reference {reference} was already filed as case {case} with another report (number, sender, text, time received, request or screenshot differ): give this report its own reference."],
+  // said after the key's label (importErrorText), which names the centre's reference already
+  report_reference_missing: ['每条举报都须填写此项。', 'every report needs one.'],
+  report_reference_taken: ['{reference} 已作为案件 {case} 受理过另一条举报（号码、发送方、内容、收到时间、诉求或截图不同）；请为这条举报另编一个编号。', '{reference} was already filed as case {case} with another report (number, sender, text, time received, request or screenshot differ): give this report its own reference.'],
   reports_too_many: ['一次最多导入 {max} 条举报，请分批导入。', 'at most {max} reports at a time: import them in parts.'],
   provider_unregistered: ['没有已登记的企业 {id}；请填写已登记的企业，或不填。', 'there is no registered provider {id}: name a registered one, or leave it out.'],
   case_not_found: ['没有案件 {id}，或本身份无权查看。', 'There is no case {id}, or this role may not see it.'],
@@ -264,15 +265,27 @@ export function staffErrorText(lang: Lang, e: SmsguardError): string | null {
 }
 
 /**
- * A refused 12321 report (or the whole import) on the import page: the line's key as the JSON names
- * it (the clerk writes those keys), then why in the page's language: the use case's reason from the
- * table, else the complaint form's words for that key, else the message as it is; with the code.
+ * A 12321 report's keys by the labels the case page shows them under; the key itself follows in
+ * brackets, as it is what the clerk corrects in the line.
+ */
+const IMPORT_LABELS: Readonly<Record<string, TextKey>> = {
+  reference: 'impReference', msisdn: 'complainant', sender: 'sender', text: 'text', receivedAt: 'receivedAt', request: 'request',
+  screenshot: 'impScreenshot', contentProviderId: 'provider',
+};
+
+/**
+ * A refused 12321 report (or the whole import) on the import page: the line's key by its label with
+ * the key as the line writes it (`投诉人号码（msisdn）：`), a key no report has as it was written (it
+ * is what to correct), then why in the page's language: the use case's reason from the table, else
+ * the complaint form's words for that key, else the message as it is; with the code.
  */
 export function importErrorText(lang: Lang, e: SmsguardError): string {
   const key = (e.field ?? '').replace(/^reports(\/\d+)?\/?/, '');
   const field = BY_FIELD[key];
   const why = whyText(lang, e.why) ?? (field ? field[lang === 'en' ? 1 : 0] : e.message);
-  return withRule(lang, e.ref, `${key ? `${key}${colon(lang)}` : ''}${why} (${e.code})`);
+  const label = Object.hasOwn(IMPORT_LABELS, key) ? t(lang, IMPORT_LABELS[key]) : undefined;
+  const named = !key ? '' : label === undefined ? key : lang === 'en' ? `${label} (${key})` : `${label}（${key}）`;
+  return withRule(lang, e.ref, `${named ? `${named}${colon(lang)}` : ''}${why} (${e.code})`);
 }
 
 /**

@@ -41,7 +41,7 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     await page.goto(`${web.base}/web/reports/import`);
     assert.equal(await page.locator('#jsonl-file').isVisible(), false, 'no file picker');
     assert.equal(await page.locator('#jsonl-nojs').isVisible(), true);
-    assert.equal(await page.getByLabel('举报内容（JSONL）').isVisible(), true, 'pasting still works');
+    assert.equal(await page.getByLabel('举报（每行一条）').isVisible(), true, 'pasting still works');
     await page.context().close();
   });
 
@@ -84,7 +84,7 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     assert.equal(await page.locator('#shot-nojs').count(), 0, 'noscript content is not rendered');
     await signInCentre(page);
     await page.goto(`${web.base}/web/reports/import`);
-    assert.equal(await page.getByLabel('JSONL 文件').isVisible(), true);
+    assert.equal(await page.getByLabel('举报文件（.jsonl）').isVisible(), true);
     await page.context().close();
   });
 });

@@ -244,7 +244,7 @@ describe('complaint web pages and hardening', () => {
     assert.match(r.body, /invalid_request/);
     // Said in the page's language (Chinese here), by line and key, not as the API's JSON paths.
     assert.match(r.body, /第 2 行不是有效的 JSON（/);
-    assert.match(r.body, /contentProviderId：没有已登记的企业 cp_nope/);
+    assert.match(r.body, /企业（contentProviderId）：没有已登记的企业 cp_nope/);
     assert.equal(await g.store.cases.getCaseByExternalRef('WEB-2'), null, 'the refused report opened no case');
     assert.ok(!r.body.includes('<script>alert(1)'), 'escaped');
     const bad = await g.http.inject({ method: 'GET', url: `/web/cases/${encodeURIComponent('<script>alert(1)</script>')}`, headers: { cookie } });

@@ -71,12 +71,12 @@ describe('web pages in the page\'s language', () => {
     const rows = [...(/<table id="import-results">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(zh.body)?.[1] ?? '').matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
     assert.equal(rows.length, 8);
     const expected = [
-      /失败<\/span> msisdn：请填写收到短信的中国大陆手机号码[^<]*\(invalid_msisdn\)/,
+      /失败<\/span> 投诉人号码（msisdn）：请填写收到短信的中国大陆手机号码[^<]*\(invalid_msisdn\)/,
       /失败<\/span> 第 2 行不是有效的 JSON（[^<]*）。 \(invalid_request\)/,
-      /失败<\/span> reference：每条举报须带 12321 中心自己的编号（reference）。 \(invalid_request\)/,
-      /失败<\/span> contentProviderId：没有已登记的企业 cp_nobody；请填写已登记的企业，或不填。 \(invalid_request\)/,
-      /失败<\/span> sender：发送号码只能是数字，签名须连同【】一起填写。 \(invalid_request\)/,
-      /失败<\/span> text：不能超过 2000 个字。 \(invalid_request\)/,
+      /失败<\/span> 12321 中心的编号（reference）：每条举报都须填写此项。 \(invalid_request\)/,
+      /失败<\/span> 企业（contentProviderId）：没有已登记的企业 cp_nobody；请填写已登记的企业，或不填。 \(invalid_request\)/,
+      /失败<\/span> 发送方（sender）：发送号码只能是数字，签名须连同【】一起填写。 \(invalid_request\)/,
+      /失败<\/span> 短信内容（text）：不能超过 2000 个字。 \(invalid_request\)/,
       /失败<\/span> 每行须是一个 JSON 对象 \{…\}。 \(invalid_request\)/,
       /失败<\/span> recievedAt：举报没有这一项（可用的项：reference、[^<]*），请检查拼写。 \(invalid_request\)/,
     ];
@@ -84,9 +84,14 @@ describe('web pages in the page\'s language', () => {
     for (const raw of ['not a mainland', 'is not JSON', "centre&#39;s own reference", 'no content provider', 'a port (digits)', 'at most 2000', 'must be an object']) assert.ok(!zh.body.includes(raw), raw);
     assert.doesNotMatch(zh.body, /reports\/\d/, 'no JSON paths');
     const en = await post('en', lines.join('\n'));
-    assert.match(en.body, /failed<\/span> msisdn: Give the mainland mobile number[^<]*\(invalid_msisdn\)/);
+    assert.match(en.body, /failed<\/span> Complainant \(msisdn\): Give the mainland mobile number[^<]*\(invalid_msisdn\)/);
+    assert.match(en.body, /failed<\/span> Centre&#39;s reference \(reference\): every report needs one\. \(invalid_request\)/);
+    // the page's own words for the form: no JSONL jargon in its labels, the keys of the line explained in words
+    assert.match(zh.body, /<label for="jsonl">举报（每行一条）/);
+    assert.match(zh.body, /msisdn 是投诉人号码/);
+    assert.match(zh.body, /<th scope="col">序号<\/th>/);
     assert.match(en.body, /failed<\/span> line 2 is not JSON \([^<]*\)\. \(invalid_request\)/);
-    assert.match(en.body, /failed<\/span> contentProviderId: there is no registered provider cp_nobody/);
+    assert.match(en.body, /failed<\/span> Provider \(contentProviderId\): there is no registered provider cp_nobody/);
     // The API's results keep the use case's words.
     const api = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'api')).token}` }, payload: [{ reference: 'IMP-API', msisdn: '12345', text: 'x' }] });
     assert.deepEqual(api.json().results[0].error, { code: 'invalid_msisdn', message: 'reports/0/msisdn: not a mainland mobile number', rule: 'recipient.msisdn', article: 'Art. 20 (records of receiving number)', profile: 'cn-2015', field: 'reports/0/msisdn' });

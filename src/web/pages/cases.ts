@@ -223,7 +223,7 @@ export function importPage(lang: Lang, results?: { ok: boolean; reference?: stri
     : `<span class="overdue">${esc(t(lang, 'failedN'))}</span> ${esc(r.said)}`}</td></tr>`).join('');
   const nFailed = results?.filter((r) => !r.ok).length ?? 0;
   const summary = results ? `<div class="notice" role="status">${esc(t(lang, 'filedN'))} ${results.filter((r) => r.ok).length} · ${esc(t(lang, 'failedN'))} ${nFailed}${nFailed ? `<br>${esc(t(lang, 'importFailedKept'))}` : ''}</div>
-<table id="import-results"><caption>${esc(t(lang, 'importResult'))}</caption><thead><tr><th scope="col">#</th><th scope="col">${esc(t(lang, 'colRef'))}</th><th scope="col">${esc(t(lang, 'colState'))}</th></tr></thead><tbody>${rows}</tbody></table>` : '';
+<table id="import-results"><caption>${esc(t(lang, 'importResult'))}</caption><thead><tr><th scope="col">${esc(t(lang, 'importNo'))}</th><th scope="col">${esc(t(lang, 'colRef'))}</th><th scope="col">${esc(t(lang, 'colState'))}</th></tr></thead><tbody>${rows}</tbody></table>` : '';
   return `${summary}
 <form method="post" action="/web/reports/import">
 <p class="hint" id="jsonl-hint">${esc(t(lang, 'importHint'))}</p>

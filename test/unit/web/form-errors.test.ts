@@ -46,11 +46,16 @@ test('a staff field keeps its label and explanation and adds the reason; without
   assert.equal(staffErrorText('zh', new SmsguardError('conflict', 'the case is closed')), null);
 });
 
-test('an import line is named by its key, said by its reason, else the complaint form\'s words for the key, else its message', () => {
-  assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/3/reference: …', {}, 'reports/3/reference', { id: 'report_reference_missing' })), 'reference：每条举报须带 12321 中心自己的编号（reference）。 (invalid_request)');
-  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', {}, 'reports/0/msisdn')), /^msisdn：请填写收到短信的中国大陆手机号码.* \(invalid_msisdn\)$/);
+test('an import line is named by its key\'s label with the key, said by its reason, else the complaint form\'s words for the key, else its message', () => {
+  assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/3/reference: …', {}, 'reports/3/reference', { id: 'report_reference_missing' })), '12321 中心的编号（reference）：每条举报都须填写此项。 (invalid_request)');
+  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', {}, 'reports/0/msisdn')), /^投诉人号码（msisdn）：请填写收到短信的中国大陆手机号码.* \(invalid_msisdn\)$/);
+  assert.match(importErrorText('en', new SmsguardError('invalid_request', 'reports/0/screenshot: …', {}, 'reports/0/screenshot')), /^Screenshot \(screenshot\): The screenshot could not be read/);
+  // the reference said once: by the label, not again in the reason
+  assert.equal(importErrorText('zh', new SmsguardError('conflict', 'x', {}, 'reports/0/reference', { id: 'report_reference_taken', params: { reference: 'JB-1', case: 'C-1' } })).match(/中心的编号/g)?.length, 1);
+  // a key no report has is what the clerk corrects: named as written
+  assert.match(importErrorText('zh', new SmsguardError('invalid_request', 'reports/0/recievedAt: unknown', {}, 'reports/0/recievedAt', { id: 'report_field_unknown' })), /^recievedAt：举报没有这一项/);
   assert.equal(importErrorText('en', new SmsguardError('invalid_request', 'reports/1: line 2 is not JSON: Unexpected end', {}, 'reports/1', { id: 'report_not_json', params: { line: 2, reason: 'Unexpected end' } })), 'line 2 is not JSON (Unexpected end). (invalid_request)');
-  assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/0/contentProviderId: something new', {}, 'reports/0/contentProviderId')), 'contentProviderId：reports/0/contentProviderId: something new (invalid_request)');
+  assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/0/contentProviderId: something new', {}, 'reports/0/contentProviderId')), '企业（contentProviderId）：reports/0/contentProviderId: something new (invalid_request)');
 });
 
 test('the rule that refused is named by its label with its id in brackets, then the article as the profile states it; nothing without a rule', () => {
