@@ -169,7 +169,11 @@ describe('records inspection over the API', () => {
     const refused = await g.http.inject({ method: 'GET', url: `/web/records/export?contentProviderId=${cp.id}&from=2026-11-01&to=2026-11-30`, headers: { cookie: bj } });
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /id="export-note"[\s\S]*role="alert"[\s\S]*supervision\.province-scope[\s\S]*id="export-records"/);
-    assert.match(refused.body, new RegExp(`id="export-provider" name="contentProviderId" type="text" value="${cp.id}" required aria-describedby="export-provider-hint"`));
+    // the provider asked for stays chosen in the form, though it is none of this regulator's to choose
+    assert.match(refused.body, new RegExp(`<select id="export-provider" name="contentProviderId" required>[\\s\\S]*?<option value="${cp.id}" selected>`));
+    // the operator chooses a provider by its name, not by typing its id
+    assert.match(page.body, /<label for="export-provider">企业 <span aria-hidden="true">\*<\/span><\/label>\n<select id="export-provider" name="contentProviderId" required><option value="" selected>请选择企业<\/option>/);
+    assert.match(page.body, new RegExp(`<option value="${cp.id}">[^<(]+ \\(${cp.id}\\)</option>`));
     // a provider's form names no provider: it downloads its own
     const own = await webCookie(g, cp.apiKey);
     const form = await g.http.inject({ method: 'GET', url: '/web/records', headers: { cookie: own } });

@@ -18,7 +18,7 @@ const DAY = 86_400_000;
 const nav = (body: string) => /<nav [^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '';
 const rowIds = (body: string) => [...body.matchAll(/<tr data-seq="\d+" data-record="([^"]+)">/g)].map((m) => m[1]);
 const cells = (body: string) => {
-  const table = /<table id="records">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? '';
+  const table = /<table id="records"[^>]*>[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? '';
   return [...table.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1].replace(/<[^>]+>/g, '').trim()));
 };
 const nextHref = (body: string) => /<a id="next-page" href="([^"]+)">/.exec(body)?.[1]?.replaceAll('&amp;', '&');
@@ -62,7 +62,10 @@ describe('the records page', () => {
     const form = await admin('/web/records');
     assert.equal(form.statusCode, 200, form.body);
     assert.match(form.body, /<title>法定记录查询与核验 · smsguard<\/title>/);
-    assert.match(form.body, /<form method="get" action="\/web\/records" id="record-search">/);
+    assert.match(form.body, /<h2 id="search-title">查找记录<\/h2>[\s\S]*<form method="get" action="\/web\/records" id="record-search" aria-labelledby="search-title">/);
+    // in words: no API address, and the provider chosen by name
+    assert.doesNotMatch(form.body, /GET \/v1\//);
+    assert.match(form.body, /<label for="contentProviderId">企业<\/label>\n<select id="contentProviderId" name="contentProviderId"><option value="" selected>全部<\/option>/);
     assert.equal(rowIds(form.body).length, 0, 'the form alone before a search');
     assert.ok(nav(form.body).includes('href="/web/records"'));
 
@@ -72,9 +75,10 @@ describe('the records page', () => {
     const rows = cells(r.body);
     assert.equal(rows[1][1], '2026-11-29 12:01');
     // a rejection says the rule and article it was refused under, as the API's item gives them
-    assert.deepEqual(rows[1].slice(2), ['下行短信', cp.id, '10690001', '+8613800138000', '已拒绝：签名未登记 (signature_unregistered) 依据：短信须以企业已登记的签名开头（sender.signature）— 第十九条（端口类短信息须标明发送者的真实身份）', '【未登记】您的订单已发货。']);
-    assert.deepEqual(rows[2].slice(2, 7), ['下行短信', cp.id, '10690001', '+8613800138000', '已接受']);
-    assert.deepEqual(rows[0].slice(3, 5), [other.id, '10698001']);
+    // the provider by its name (the registry's), its id after it
+    assert.deepEqual(rows[1].slice(2), ['下行短信', `示例科技有限公司 ${cp.id}`, '10690001', '+8613800138000', '已拒绝：签名未登记 (signature_unregistered) 依据：短信须以企业已登记的签名开头（sender.signature）— 第十九条（端口类短信息须标明发送者的真实身份）', '【未登记】您的订单已发货。']);
+    assert.deepEqual(rows[2].slice(2, 7), ['下行短信', `示例科技有限公司 ${cp.id}`, '10690001', '+8613800138000', '已接受']);
+    assert.deepEqual(rows[0].slice(3, 5), [`示例科技有限公司 ${other.id}`, '10698001']);
     // the status records of a's delivery come under the number too, as the API gives them
     const all = await admin('/web/records?number=13800138000');
     assert.ok(cells(all.body).some((row) => row[2] === '状态报告' && row[6] === '已送达' && row[7] === `短信 ${ids.a}`), all.body);
@@ -133,7 +137,9 @@ describe('the records page', () => {
     const found = await admin('/web/records?kind=audit&type=content_provider.create');
     assert.equal(found.statusCode, 200);
     assert.match(found.body, /<input id="type" name="type" type="text" value="content_provider.create"/);
-    assert.match(found.body, /<datalist id="record-types">[^]*<option value="consent_granted">[^]*<option value="records.query">[^]*<\/datalist>/);
+    // message classes and events by their labels, audit actions as recorded
+    assert.match(found.body, /<datalist id="record-types">[^]*<option value="commercial" label="商业 \(commercial\)">[^]*<option value="consent_granted" label="给予同意 \(consent_granted\)">[^]*<option value="records.query">[^]*<\/datalist>/);
+    assert.doesNotMatch(found.body, /如 commercial|如 opt_out/);
     const rows = cells(found.body);
     assert.ok(rows.length >= 2, 'both providers\' creation');
     for (const r of rows) assert.equal(r[7], 'content_provider.create');
@@ -248,7 +254,9 @@ describe('the records page', () => {
     assert.match(bad.body, /月份：请选择月份（年-月）/);
     // the export is offered: a form that downloads GET /v1/records/export's tar (test/e2e/records-inspection-api.test.ts)
     assert.match(ok.body, /<form method="get" action="\/web\/records\/export" id="export-records">/);
-    assert.match(ok.body, /id="export-note">[^<]*GET \/v1\/records\/export/);
+    assert.match(ok.body, /id="export-note">检查导出：/);
+    assert.doesNotMatch(ok.body, /GET \/v1\/records\/export/, 'no API address to a person');
+    assert.match(ok.body, /<option value="csv">表格（CSV，可用电子表格打开）<\/option>/);
     // a regulator's verification is recorded like its queries
     await get('/web/records/verify?month=2026-11', c.fujian);
     const audit = (await admin('/v1/records?kind=audit&type=records.verify')).json().records as { body: { month: string; ok: boolean } }[];

@@ -63,20 +63,45 @@ export function shanghaiDays(from: string, to: string): { from?: string; to?: st
   return days;
 }
 
-const select = (id: string, label: string, value: string, options: [string, string][]) => `<label for="${id}">${esc(label)}</label>
-<select id="${id}" name="${id}">${options.map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
+const select = (id: string, label: string, value: string, options: [string, string][], name = id, required = false) => `<label for="${id}">${esc(label)}${required ? ' <span aria-hidden="true">*</span>' : ''}</label>
+<select id="${id}" name="${name}"${required ? ' required' : ''}>${options.map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
 
-function searchForm(lang: Lang, s: RecordSearch, showProvider: boolean): string {
+/** A provider as the registry names it: the viewer's choices in the provider fields, the name in the results. */
+export interface ProviderName {
+  id: string;
+  name: string;
+}
+
+/**
+ * The provider fields: a choice of the providers by name (the id, which nobody knows by heart, after
+ * it), as the charged-services form offers them. An id asked for that is not among them (a link
+ * edited by hand, a provider outside a regulator's province) stays in the form as it was asked, so
+ * the search shown is the search made.
+ */
+function providerSelect(lang: Lang, id: string, value: string, providers: readonly ProviderName[], first: [string, string], required = false): string {
+  const known = providers.some((c) => c.id === value);
+  const options: [string, string][] = [first, ...providers.map((c): [string, string] => [c.id, `${c.name} (${c.id})`]), ...(value && !known ? [[value, value] as [string, string]] : [])];
+  return select(id, t(lang, 'provider'), value, options, 'contentProviderId', required);
+}
+
+/** Message types and subscription events by their labels where the pages have them; audit actions as recorded. */
+const typeOption = (lang: Lang, v: string): string => {
+  const label = tkOr(lang, `cls_${v}`) ?? tkOr(lang, `ev_${v}`);
+  return `<option value="${esc(v)}"${label ? ` label="${esc(`${label} (${v})`)}"` : ''}>`;
+};
+
+function searchForm(lang: Lang, s: RecordSearch, showProvider: boolean, providers: readonly ProviderName[]): string {
   const any: [string, string] = ['', t(lang, 'recAny')];
-  return `<p class="hint">${esc(t(lang, 'recIntro'))}</p>
-<form method="get" action="/web/records" id="record-search">
+  return `<h2 id="search-title">${esc(t(lang, 'recSearchTitle'))}</h2>
+<p class="hint">${esc(t(lang, 'recIntro'))}</p>
+<form method="get" action="/web/records" id="record-search" aria-labelledby="search-title">
 <div class="grid"><div>
 ${field({ id: 'number', label: t(lang, 'recNumber'), type: 'tel', value: s.number, hint: t(lang, 'recNumberHint'), attrs: 'autocomplete="off" inputmode="tel"' })}
-${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'recProvider'), hint: t(lang, 'cpIdHint'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
+${showProvider ? providerSelect(lang, 'contentProviderId', s.contentProviderId, providers, any) : ''}
 ${field({ id: 'port', label: t(lang, 'recPort'), value: s.port, hint: t(lang, 'recPortHint'), attrs: 'maxlength="21" inputmode="numeric"' })}
 ${select('kind', t(lang, 'recKind'), s.kind, [any, ...KINDS.map((k): [string, string] => [k, tk(lang, `rk_${k}`)])])}
 ${field({ id: 'type', label: t(lang, 'recType'), value: s.type, hint: t(lang, 'recTypeHint'), attrs: 'maxlength="64" list="record-types" autocomplete="off"' })}
-<datalist id="record-types">${RECORD_TYPES.map((v) => `<option value="${esc(v)}">`).join('')}</datalist>
+<datalist id="record-types">${RECORD_TYPES.map((v) => typeOption(lang, v)).join('')}</datalist>
 </div><div>
 ${select('decision', t(lang, 'recDecision'), s.decision, [any, ['accepted', t(lang, 'mst_accepted')], ['held', t(lang, 'mst_held')], ['rejected', t(lang, 'mst_rejected')]])}
 ${select('rule', t(lang, 'recRule'), s.rule, [any, ...PIPELINE_RULES.map((r): [string, string] => [r, ruleName(lang, r)])])}
@@ -133,20 +158,23 @@ function summaryOf(lang: Lang, r: RecordItem): string {
   return '';
 }
 
-function resultTable(lang: Lang, s: RecordSearch, result: { records: RecordItem[]; nextCursor: string | null }): string {
+function resultTable(lang: Lang, s: RecordSearch, result: { records: RecordItem[]; nextCursor: string | null }, providers: readonly ProviderName[]): string {
+  const names = new Map(providers.map((c) => [c.id, c.name]));
+  // the provider by name, its id after it as the registry shows it; an id without a name (none the viewer may read) as it is
+  const providerCell = (id: string | null) => (id === null ? '—' : names.has(id) ? `${esc(names.get(id)!)} <span class="mono hint" style="display:inline">${esc(id)}</span>` : `<span class="mono">${esc(id)}</span>`);
   if (result.records.length === 0) return `<p id="no-records">${esc(t(lang, 'recNone'))}</p>`;
   const rows = result.records.map((r) => `<tr data-seq="${r.seq}" data-record="${esc(r.id)}">
 <td class="mono">${r.seq}</td>
 <td>${esc(fmtTime(r.at))}</td>
 <td>${esc(tk(lang, `rk_${r.kind}`))}</td>
-<td class="mono">${esc(r.contentProviderId ?? '—')}</td>
+<td>${providerCell(r.contentProviderId ?? null)}</td>
 <td class="mono">${esc(portOf(r))}</td>
 <td class="mono">${esc(r.msisdn ?? '—')}</td>
 <td>${esc(decisionOf(lang, r))}</td>
 <td>${esc(summaryOf(lang, r))}</td></tr>`).join('');
-  const head = (['recSeq', 'recTime', 'recKind', 'recProvider', 'recPort', 'recNumber', 'recDecision', 'recSummary'] as TextKey[]).map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('');
+  const head = (['recSeq', 'recTime', 'recKind', 'provider', 'recPort', 'recNumber', 'recDecision', 'recSummary'] as TextKey[]).map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('');
   const next = result.nextCursor ? `<p><a id="next-page" href="/web/records?${esc(nextQuery(s, result.nextCursor))}">${esc(t(lang, 'recNext'))} →</a></p>` : '';
-  return `<table id="records">
+  return `<table id="records" aria-labelledby="search-title">
 <thead><tr>${head}</tr></thead>
 <tbody>${rows}</tbody></table>
 ${next}`;
@@ -193,15 +221,15 @@ export interface ExportSearch {
 
 export const EXPORT_FIELDS = ['contentProviderId', 'from', 'to', 'format'] as const;
 
-function exportForm(lang: Lang, e: ExportSearch, showProvider: boolean, error?: string): string {
+function exportForm(lang: Lang, e: ExportSearch, showProvider: boolean, providers: readonly ProviderName[], error?: string): string {
   return `<section aria-labelledby="export-title"><h2 id="export-title">${esc(t(lang, 'recExport'))}</h2>
 <p class="hint" id="export-note">${esc(t(lang, 'recExportIntro'))}</p>
 ${error ? alertBox(error, lang) : ''}
 <form method="get" action="/web/records/export" id="export-records">
-${showProvider ? field({ id: 'export-provider', name: 'contentProviderId', label: t(lang, 'recProvider'), hint: t(lang, 'cpIdHint'), value: e.contentProviderId, required: true, attrs: 'maxlength="64"' }) : ''}
+${showProvider ? providerSelect(lang, 'export-provider', e.contentProviderId, providers, ['', t(lang, 'chChooseProvider')], true) : ''}
 ${field({ id: 'export-from', name: 'from', label: t(lang, 'recFrom'), type: 'date', value: e.from, required: true })}
 ${field({ id: 'export-to', name: 'to', label: t(lang, 'recTo'), type: 'date', value: e.to, required: true })}
-${select('format', t(lang, 'recExportFormat'), e.format || 'jsonl', [['jsonl', 'JSONL'], ['csv', 'CSV']])}
+${select('format', t(lang, 'recExportFormat'), e.format || 'jsonl', [['jsonl', t(lang, 'recFormat_jsonl')], ['csv', t(lang, 'recFormat_csv')]])}
 <button type="submit">${esc(t(lang, 'recExportGo'))}</button>
 </form></section>`;
 }
@@ -212,6 +240,8 @@ export interface RecordsPageState {
   result: { records: RecordItem[]; nextCursor: string | null } | null;
   /** Whether the viewer may name a provider (not a provider itself, whose records are its own). */
   showProvider: boolean;
+  /** The providers the viewer may read, by name: the provider fields' choices and the results' names. */
+  providers: readonly ProviderName[];
   /** The operator and regulators: the month's verification. */
   canVerify: boolean;
   month: string;
@@ -224,8 +254,8 @@ export interface RecordsPageState {
 }
 
 export function recordsPage(lang: Lang, st: RecordsPageState): string {
-  const search = `${st.searchError ? alertBox(st.searchError, lang) : ''}${searchForm(lang, st.search, st.showProvider)}${st.result && !st.searchError ? resultTable(lang, st.search, st.result) : ''}`;
-  const exportNote = exportForm(lang, st.exportAsk ?? { contentProviderId: '', from: '', to: '', format: 'jsonl' }, st.showProvider, st.exportError);
+  const search = `${st.searchError ? alertBox(st.searchError, lang) : ''}${searchForm(lang, st.search, st.showProvider, st.providers)}${st.result && !st.searchError ? resultTable(lang, st.search, st.result, st.providers) : ''}`;
+  const exportNote = exportForm(lang, st.exportAsk ?? { contentProviderId: '', from: '', to: '', format: 'jsonl' }, st.showProvider, st.providers, st.exportError);
   return `${search}
 ${st.canVerify ? verifyForm(lang, st.month, st.verification ?? null, st.verifyError) : ''}
 ${exportNote}`;

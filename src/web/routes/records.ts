@@ -73,8 +73,12 @@ export function registerRecordRoutes(f: FastifyInstance, w: WebContext): void {
         verifyError = canVerify ? error.message : undefined;
       }
     }
+    // the providers by name, through the registry's use cases: the operator's and a regulator's list, a provider its own entry
+    const providers = showProvider
+      ? (await app.listContentProviders(p)).map((c) => ({ id: c.id, name: c.name }))
+      : [{ id: p.contentProviderId!, name: (await app.getContentProvider(p, p.contentProviderId)).name }];
     return render(req, reply, lang, t(lang, 'recordsTitle'), recordsPage(lang, {
-      search, result, showProvider, canVerify, month, verification, searchError: verifyError ? undefined : error?.message, verifyError,
+      search, result, showProvider, providers, canVerify, month, verification, searchError: verifyError ? undefined : error?.message, verifyError,
       exportAsk: exported?.ask, exportError: exported?.error.message,
     }), p, exported?.error.status ?? error?.status ?? 200);
   };
