@@ -212,7 +212,7 @@ const STAFF_FIELDS: Record<string, FieldWords> = {
   // a blank reason where one is required (rejecting a held message) as well as a long one
   reason: { label: 'reason', by: { invalid_request: ['请填写理由，不超过 1000 字。', 'Give a reason of up to 1000 characters.'] } },
   sender: { label: 'sender', by: { invalid_request: ['发送号码只填数字（例如 10690002），签名请连同【】一起填写（例如 【示例】）。', 'Give the sender port as digits (e.g. 10690002), or the signature with its 【】 brackets (e.g. 【示例】).'] } },
-  msisdn: { label: 'mlNumber', by: { invalid_request: ['请填写中国大陆手机号码（例如 13800138000）；不填号码时，请填写 clientRef 并选择日期。', 'Give a mainland China mobile number (e.g. 13800138000); without one, a clientRef and a day.'] } },
+  msisdn: { label: 'mlNumber', by: { invalid_request: ['请填写中国大陆手机号码（例如 13800138000）；不填号码时，请填写客户参考号并选择日期。', 'Give a mainland China mobile number (e.g. 13800138000); without one, your reference and a day.'] } },
   date: { label: 'mlDate', by: { invalid_request: ['请选择日期（年-月-日）。', 'Choose a day (year-month-day).'] } },
   // the records page (/web/records): its search form and the month to verify
   number: { label: 'recNumber', by: {

@@ -184,6 +184,25 @@ ${o.hint ? `<p class="hint" id="${hintId}">${esc(o.hint)}</p>` : ''}
 <textarea id="${o.id}" name="${esc(o.name ?? o.id)}"${o.required ? ' required' : ''}${o.maxlength ? ` maxlength="${o.maxlength}"` : ''}${o.error ? ' aria-invalid="true"' : ''}${describedBy ? ` aria-describedby="${describedBy}"` : ''}>${esc(o.value ?? '')}</textarea>`;
 }
 
+/** A provider as the registry names it: a provider field's choices, a name shown for an id. */
+export interface ProviderName {
+  id: string;
+  name: string;
+}
+
+/**
+ * A provider field: a choice of the providers by name (the id, which nobody knows by heart, after
+ * it), `first` the empty choice (any, or the prompt to choose). An id asked for that is not among
+ * them (a link edited by hand, a provider outside a regulator's province) stays chosen as it was
+ * asked, so the search shown is the search made.
+ */
+export function providerSelect(o: { id: string; label: string; value: string; providers: readonly ProviderName[]; first: string; required?: boolean }): string {
+  const known = o.providers.some((c) => c.id === o.value);
+  const options: [string, string][] = [['', o.first], ...o.providers.map((c): [string, string] => [c.id, `${c.name} (${c.id})`]), ...(o.value && !known ? [[o.value, o.value] as [string, string]] : [])];
+  return `<label for="${o.id}">${esc(o.label)}${o.required ? ' <span aria-hidden="true">*</span>' : ''}</label>
+<select id="${o.id}" name="contentProviderId"${o.required ? ' required' : ''}>${options.map(([v, l]) => `<option value="${esc(v)}"${v === o.value ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
+}
+
 export function alertBox(message: string, lang: Lang, id?: string): string {
   return `<div class="alert" role="alert"${id ? ` id="${id}"` : ''}><strong>${esc(t(lang, 'error'))}${lang === 'en' ? ':' : '：'}</strong>${lang === 'en' ? ' ' : ''}${esc(message)}</div>`;
 }

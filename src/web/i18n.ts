@@ -411,12 +411,12 @@ const T = {
   rvSev_critical: ['严重', 'critical'],
   // the message list (/web/messages): what was sent to a number on a day, and did it arrive
   messagesTitle: ['短信发送查询', 'Messages sent'],
-  mlIntro: ['填写接收号码（可再选日期）；或填写 clientRef 并选择日期，查找提交时未收到回执的短信。', 'Give the number that received them (and a day, if you like); or a clientRef with a day, to find a message whose answer was lost.'],
+  mlIntro: ['填写接收号码（可再选日期）；或填写提交短信时自己指定的客户参考号并选择日期，查找提交时未收到回执的短信。', 'Give the number that received them (and a day, if you like); or the reference you gave the message when you sent it, with a day, to find a message whose answer was lost.'],
   mlNumber: ['接收号码', 'Recipient number'],
   mlNumberHint: ['例如 13800138000', 'e.g. 13800138000'],
   mlDate: ['日期（北京时间）', 'Day (Shanghai time)'],
   mlClientRef: ['客户参考号（clientRef）', 'Your reference (clientRef)'],
-  mlProvider: ['企业编号（可选）', 'Provider id (optional)'],
+  mlClientRefCol: ['客户参考号', 'Your reference'],
   mlSearch: ['查询', 'Search'],
   mlNone: ['没有符合条件的短信。', 'No messages match.'],
   mlReceived: ['提交时间', 'Submitted'],
@@ -599,8 +599,6 @@ const T = {
   recIntro: ['按条件查找网关保存的法定记录（下行短信及判定、状态报告、上行短信、订阅与同意、审计），最新的在前。能查到哪些记录取决于登录的身份：企业只能查到本企业的记录，限于某省的监管人员只能查到该省企业的记录。', 'Find the statutory records the gateway keeps (sent messages with their decisions, status reports, replies, subscriptions and consents, audit entries), newest first. What you find depends on whom you signed in as: a provider finds its own records only, a regulator limited to a province those of the providers there.'],
   recNumber: ['手机号码', 'Mobile number'],
   recNumberHint: ['例如 13800138000', 'e.g. 13800138000'],
-  // the id is no name a person knows: where to find it (the registry's page of each provider shows it)
-  cpIdHint: ['以 cp_ 开头，例如 cp_0mx…；在“企业登记”中打开该企业即可看到', 'Starts with cp_ (e.g. cp_0mx…): open the provider under Registered providers to see it'],
   recPort: ['端口号', 'Port'],
   recPortHint: ['下行短信的发送端口，或上行短信到达的端口', 'The port a message was sent from, or the port a reply reached'],
   recKind: ['记录类别', 'Kind of record'],

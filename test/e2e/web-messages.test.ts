@@ -98,8 +98,14 @@ describe('the message list page', () => {
     assert.deepEqual(rowIds(admin.body), [ids.theirs, ids.refused, ids.a]);
     assert.deepEqual(rowIds((await g.http.inject({ method: 'GET', url: `/web/messages?msisdn=13800138000&date=2026-11-29&contentProviderId=${other.id}`, headers: g.admin })).body), [ids.theirs]);
     assert.ok(admin.body.includes('id="contentProviderId"'));
-    // the id is no name a person knows: the field says where to find it (it was a bare "企业编号（可选）")
-    assert.match(admin.body, /<p class="hint" id="contentProviderId-hint">以 cp_ 开头，例如 cp_0mx…；在“企业登记”中打开该企业即可看到<\/p>\n<input id="contentProviderId" name="contentProviderId" type="text" value="" aria-describedby="contentProviderId-hint"/);
+    // the id is no name a person knows: the providers are chosen by name (it was a text field for a cp_ id)
+    assert.match(admin.body, /<label for="contentProviderId">企业<\/label>\n<select id="contentProviderId" name="contentProviderId"><option value="" selected>全部<\/option>[^]*?<option value="[^"]+">示例科技有限公司 \(cp_[^)]+\)<\/option>/);
+    // an id asked for that the viewer's list lacks stays chosen as asked
+    const asked = await get(`/web/messages?msisdn=13800138000&date=2026-11-29&contentProviderId=${other.id}`, c.fujian);
+    assert.match(asked.body, new RegExp(`<option value="${other.id}" selected>${other.id}</option>`));
+    // no API field names where a person reads: the intro and the column say 客户参考号
+    assert.doesNotMatch(admin.body, /填写 clientRef|<th scope="col">clientRef/);
+    assert.match(admin.body, /<th scope="col">客户参考号<\/th>/);
     assert.deepEqual(rowIds((await get('/web/messages?msisdn=13800138000&date=2026-11-29', c.fujian)).body), [ids.refused, ids.a]);
     assert.deepEqual(rowIds((await get('/web/messages?msisdn=13800138000&date=2026-11-29', c.beijing)).body), [ids.theirs]);
     assert.ok(nav((await get('/web/messages', c.fujian)).body).includes('href="/web/messages"'));
@@ -112,10 +118,10 @@ describe('the message list page', () => {
   });
 
   test('a next-page link carries the search on from the cursor', () => {
-    const body = messageListPage('en', { msisdn: '13800138000', date: '2026-11-29', clientRef: '', contentProviderId: '' }, { messages: [], nextCursor: null }, false);
+    const body = messageListPage('en', { msisdn: '13800138000', date: '2026-11-29', clientRef: '', contentProviderId: '' }, { messages: [], nextCursor: null }, null);
     assert.ok(!body.includes('next-page'));
     const v = { id: 'msg_1', contentProviderId: 'cp_1', status: 'delivered' as const, receivedAt: 0, registeredDelivery: false as const, verdicts: [], history: [], text: '<b>x</b>' };
-    const paged = messageListPage('en', { msisdn: '13800138000', date: '2026-11-29', clientRef: 'a&b', contentProviderId: '' }, { messages: [v], nextCursor: 'k.ab' }, false);
+    const paged = messageListPage('en', { msisdn: '13800138000', date: '2026-11-29', clientRef: 'a&b', contentProviderId: '' }, { messages: [v], nextCursor: 'k.ab' }, null);
     assert.match(paged, /<a id="next-page" href="\/web\/messages\?msisdn=13800138000&amp;date=2026-11-29&amp;clientRef=a%26b&amp;cursor=k.ab">/);
     assert.ok(paged.includes('&lt;b&gt;x&lt;/b&gt;'), 'the text is text, never markup');
   });

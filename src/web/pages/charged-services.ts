@@ -13,7 +13,7 @@
 import type { ChargedServiceView, ChargedSubscriptionView } from '../../app/charged-services.js';
 import { yuan } from '../../domain/charge-notice-text.js';
 import { t, tk, type Lang } from '../i18n.js';
-import { alertBox, esc, field, fmtTime } from '../html.js';
+import { alertBox, esc, field, fmtTime, providerSelect } from '../html.js';
 
 /** What the list page shows: the use case's services, the providers' names, and the register form's state. */
 export interface ChargedServicesView {
@@ -64,7 +64,7 @@ export function chargedServicesPage(lang: Lang, v: ChargedServicesView, flash: C
   const done = flash.done ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, flash.done === 'register' ? 'chDone_register' : 'chDone_end'))}</p>` : '';
   const error = flash.error ? alertBox(flash.error, lang) : '';
   const filter = v.canFilter ? `<form method="get" action="/web/charged-services" id="charged-filter">
-${field({ id: 'ch-filter-provider', name: 'contentProviderId', label: t(lang, 'mlProvider'), hint: t(lang, 'cpIdHint'), value: v.contentProviderId, attrs: 'maxlength="64"' })}
+${providerSelect({ id: 'ch-filter-provider', label: t(lang, 'provider'), value: v.contentProviderId, providers: [...v.names].map(([id, name]) => ({ id, name })), first: t(lang, 'recAny') })}
 <button type="submit">${esc(t(lang, 'filter'))}</button>
 </form>` : '';
   const rows = v.services.map((s) => `<tr data-service="${esc(s.id)}">

@@ -8,7 +8,7 @@ import type { MessageView } from '../../ports/store.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { shanghaiDayOrTime } from '../../app/validate.js';
 import { t, tk, type Lang } from '../i18n.js';
-import { alertBox, esc, field, fmtTime } from '../html.js';
+import { alertBox, esc, field, fmtTime, providerSelect, type ProviderName } from '../html.js';
 
 /** The form's values as asked (shown again in the form, carried into the next page's link). */
 export interface MessageSearch {
@@ -20,16 +20,16 @@ export interface MessageSearch {
 }
 
 /**
- * `result`: the page of messages, or null before anything was asked (the form alone); `showProvider`:
- * whether the viewer may name a provider (not a provider itself, whose messages are its own).
+ * `result`: the page of messages, or null before anything was asked (the form alone); `providers`:
+ * those the viewer may name, by name, or null for a provider itself (whose messages are its own).
  */
-export function messageListPage(lang: Lang, s: MessageSearch, result: { messages: MessageView[]; nextCursor: string | null } | null, showProvider: boolean, error?: string): string {
+export function messageListPage(lang: Lang, s: MessageSearch, result: { messages: MessageView[]; nextCursor: string | null } | null, providers: readonly ProviderName[] | null, error?: string): string {
   const form = `<p class="hint">${esc(t(lang, 'mlIntro'))}</p>
 <form method="get" action="/web/messages" id="message-search">
 ${field({ id: 'msisdn', label: t(lang, 'mlNumber'), type: 'tel', value: s.msisdn, hint: t(lang, 'mlNumberHint'), attrs: 'autocomplete="off" inputmode="tel"' })}
 ${field({ id: 'date', label: t(lang, 'mlDate'), type: 'date', value: s.date })}
 ${field({ id: 'clientRef', label: t(lang, 'mlClientRef'), value: s.clientRef, attrs: 'maxlength="128"' })}
-${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'mlProvider'), hint: t(lang, 'cpIdHint'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
+${providers ? providerSelect({ id: 'contentProviderId', label: t(lang, 'provider'), value: s.contentProviderId, providers, first: t(lang, 'recAny') }) : ''}
 <button type="submit">${esc(t(lang, 'mlSearch'))}</button>
 </form>`;
   if (error) return `${alertBox(error, lang)}${form}`;
@@ -46,7 +46,7 @@ ${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'mlProvider'), 
   const next = result.nextCursor ? `<p><a id="next-page" href="/web/messages?${esc(nextQuery(s, result.nextCursor))}">${esc(t(lang, 'mlNext'))} →</a></p>` : '';
   return `${form}
 <table id="messages">
-<thead><tr><th scope="col">${esc(t(lang, 'mlReceived'))}</th><th scope="col">${esc(t(lang, 'mlTo'))}</th><th scope="col">${esc(t(lang, 'mlFrom'))}</th><th scope="col">${esc(t(lang, 'mlText'))}</th><th scope="col">${esc(t(lang, 'mlStatus'))}</th><th scope="col">clientRef</th><th scope="col">${esc(t(lang, 'mlId'))}</th></tr></thead>
+<thead><tr><th scope="col">${esc(t(lang, 'mlReceived'))}</th><th scope="col">${esc(t(lang, 'mlTo'))}</th><th scope="col">${esc(t(lang, 'mlFrom'))}</th><th scope="col">${esc(t(lang, 'mlText'))}</th><th scope="col">${esc(t(lang, 'mlStatus'))}</th><th scope="col">${esc(t(lang, 'mlClientRefCol'))}</th><th scope="col">${esc(t(lang, 'mlId'))}</th></tr></thead>
 <tbody>${rows}</tbody></table>
 ${next}`;
 }

@@ -11,7 +11,7 @@ import type { MonthVerification } from '../../app/records-verify-month.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { shanghaiDayOrTime } from '../../app/validate.js';
 import { colon, t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
-import { alertBox, esc, field, fmtTime } from '../html.js';
+import { alertBox, esc, field, fmtTime, providerSelect, type ProviderName } from '../html.js';
 import { codeLabel } from '../code-labels.js';
 import { RULE_IDS, ruleName } from '../rule-labels.js';
 import { withRule } from '../form-errors.js';
@@ -63,26 +63,8 @@ export function shanghaiDays(from: string, to: string): { from?: string; to?: st
   return days;
 }
 
-const select = (id: string, label: string, value: string, options: [string, string][], name = id, required = false) => `<label for="${id}">${esc(label)}${required ? ' <span aria-hidden="true">*</span>' : ''}</label>
-<select id="${id}" name="${name}"${required ? ' required' : ''}>${options.map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
-
-/** A provider as the registry names it: the viewer's choices in the provider fields, the name in the results. */
-export interface ProviderName {
-  id: string;
-  name: string;
-}
-
-/**
- * The provider fields: a choice of the providers by name (the id, which nobody knows by heart, after
- * it), as the charged-services form offers them. An id asked for that is not among them (a link
- * edited by hand, a provider outside a regulator's province) stays in the form as it was asked, so
- * the search shown is the search made.
- */
-function providerSelect(lang: Lang, id: string, value: string, providers: readonly ProviderName[], first: [string, string], required = false): string {
-  const known = providers.some((c) => c.id === value);
-  const options: [string, string][] = [first, ...providers.map((c): [string, string] => [c.id, `${c.name} (${c.id})`]), ...(value && !known ? [[value, value] as [string, string]] : [])];
-  return select(id, t(lang, 'provider'), value, options, 'contentProviderId', required);
-}
+const select = (id: string, label: string, value: string, options: [string, string][]) => `<label for="${id}">${esc(label)}</label>
+<select id="${id}" name="${id}">${options.map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
 
 /** Message types and subscription events by their labels where the pages have them; audit actions as recorded. */
 const typeOption = (lang: Lang, v: string): string => {
@@ -97,7 +79,7 @@ function searchForm(lang: Lang, s: RecordSearch, showProvider: boolean, provider
 <form method="get" action="/web/records" id="record-search" aria-labelledby="search-title">
 <div class="grid"><div>
 ${field({ id: 'number', label: t(lang, 'recNumber'), type: 'tel', value: s.number, hint: t(lang, 'recNumberHint'), attrs: 'autocomplete="off" inputmode="tel"' })}
-${showProvider ? providerSelect(lang, 'contentProviderId', s.contentProviderId, providers, any) : ''}
+${showProvider ? providerSelect({ id: 'contentProviderId', label: t(lang, 'provider'), value: s.contentProviderId, providers, first: t(lang, 'recAny') }) : ''}
 ${field({ id: 'port', label: t(lang, 'recPort'), value: s.port, hint: t(lang, 'recPortHint'), attrs: 'maxlength="21" inputmode="numeric"' })}
 ${select('kind', t(lang, 'recKind'), s.kind, [any, ...KINDS.map((k): [string, string] => [k, tk(lang, `rk_${k}`)])])}
 ${field({ id: 'type', label: t(lang, 'recType'), value: s.type, hint: t(lang, 'recTypeHint'), attrs: 'maxlength="64" list="record-types" autocomplete="off"' })}
@@ -226,7 +208,7 @@ function exportForm(lang: Lang, e: ExportSearch, showProvider: boolean, provider
 <p class="hint" id="export-note">${esc(t(lang, 'recExportIntro'))}</p>
 ${error ? alertBox(error, lang) : ''}
 <form method="get" action="/web/records/export" id="export-records">
-${showProvider ? providerSelect(lang, 'export-provider', e.contentProviderId, providers, ['', t(lang, 'chChooseProvider')], true) : ''}
+${showProvider ? providerSelect({ id: 'export-provider', label: t(lang, 'provider'), value: e.contentProviderId, providers, first: t(lang, 'chChooseProvider'), required: true }) : ''}
 ${field({ id: 'export-from', name: 'from', label: t(lang, 'recFrom'), type: 'date', value: e.from, required: true })}
 ${field({ id: 'export-to', name: 'to', label: t(lang, 'recTo'), type: 'date', value: e.to, required: true })}
 ${select('format', t(lang, 'recExportFormat'), e.format || 'jsonl', [['jsonl', t(lang, 'recFormat_jsonl')], ['csv', t(lang, 'recFormat_csv')]])}

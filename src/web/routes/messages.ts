@@ -17,11 +17,13 @@ export function registerMessageRoutes(f: FastifyInstance, w: WebContext): void {
     const q = req.query as Record<string, unknown>;
     const text = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const s: MessageSearch = { msisdn: text('msisdn'), date: text('date'), clientRef: text('clientRef'), contentProviderId: p.role === 'content-provider' ? '' : text('contentProviderId') };
-    const showProvider = p.role !== 'content-provider';
     const asked = !!(s.msisdn || s.date || s.clientRef);
+    // the providers the operator and a regulator may name, by name, through the registry's use case; a provider names none
+    const names = async () => (p.role === 'content-provider' ? null : (await app.listContentProviders(p)).map((c) => ({ id: c.id, name: c.name })));
     try {
       // A role that may not list messages learns it here, not after filling in the form.
       requireRole(p, 'admin', 'regulator', 'content-provider');
+      const showProvider = await names();
       if (!asked) return render(req, reply, lang, t(lang, 'messagesTitle'), messageListPage(lang, s, null, showProvider), p);
       const day = s.date ? shanghaiDay(s.date) : undefined;
       // A number as a person types it (spaces, dashes, full-width digits), read as the complaint form
@@ -35,7 +37,7 @@ export function registerMessageRoutes(f: FastifyInstance, w: WebContext): void {
     } catch (e) {
       return showAgain(req, reply, p, e, async (error, code) => {
         requireRole(p, 'admin', 'regulator', 'content-provider');
-        return render(req, reply, lang, t(lang, 'messagesTitle'), messageListPage(lang, s, null, showProvider, error), p, code);
+        return render(req, reply, lang, t(lang, 'messagesTitle'), messageListPage(lang, s, null, await names(), error), p, code);
       });
     }
   });

@@ -15,6 +15,7 @@ import { exportFileName, sendTar } from '../../http/routes/record-inspection.js'
 import { t } from '../i18n.js';
 import { EXPORT_FIELDS, RECORD_FIELD_MAX, RECORD_SEARCH_FIELDS, recordsPage, shanghaiDays, type ExportSearch, type RecordSearch } from '../pages/records.js';
 import { langOf } from '../request.js';
+import type { ProviderName } from '../html.js';
 import { staffRejection } from '../rejection.js';
 import type { WebContext } from './context.js';
 
@@ -75,7 +76,7 @@ export function registerRecordRoutes(f: FastifyInstance, w: WebContext): void {
     }
     // the providers by name, through the registry's use cases: the operator's and a regulator's list, a provider its own entry
     const providers = showProvider
-      ? (await app.listContentProviders(p)).map((c) => ({ id: c.id, name: c.name }))
+      ? (await app.listContentProviders(p)).map((c): ProviderName => ({ id: c.id, name: c.name }))
       : [{ id: p.contentProviderId!, name: (await app.getContentProvider(p, p.contentProviderId)).name }];
     return render(req, reply, lang, t(lang, 'recordsTitle'), recordsPage(lang, {
       search, result, showProvider, providers, canVerify, month, verification, searchError: verifyError ? undefined : error?.message, verifyError,
