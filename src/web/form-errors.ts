@@ -353,25 +353,27 @@ const SUBSCRIBER_FIELDS: Record<string, TextKey> = {
 };
 
 /**
- * The reasons whose words are their code's label made precise (`msisdn_not_mainland` says what
- * `invalid_msisdn`'s label 不是中国大陆手机号码 says, with the form a number takes): with that code, the
- * label is left out rather than said twice in one refusal.
+ * A refusal on a page whose forms name their fields (the subscriber and charged-services pages): the
+ * form's field by its label when the refusal names one, then the page's words for it (its own, or the
+ * use case's reason from the table), the code, and the rule when one refused. The code's label leads
+ * only where the page has no words of its own, before the use case's message as it is: elsewhere it
+ * says what the words after it say (`发送端口不属于该企业：发送端口：该端口不属于…`,
+ * `不是中国大陆手机号码：手机号码：…中国大陆手机号码`).
  */
-const WHY_RESTATES_CODE: Readonly<Record<string, string>> = { msisdn_not_mainland: 'invalid_msisdn' };
+function refusalLine(lang: Lang, e: SmsguardError, fieldLabel: string | undefined, words: string | null): string {
+  const c = colon(lang);
+  const lead = `${words === null ? `${codeLabel(lang, e.code) ?? e.code}${c}` : ''}${fieldLabel ? `${fieldLabel}${c}` : ''}`;
+  return withRule(lang, e.ref, `${lead}${words ?? e.message} (${e.code})`);
+}
 
 /**
- * A refused lift or withdrawal on the subscriber page: the code's label (src/web/code-labels.ts), the
- * form's field by its label when the refusal names one, then the use case's reason (in the page's
- * language where the table has its `why`, else its message as it is, e.g. that the evidence predates
- * the opt-out it lifts), the code, and the rule when one refused.
+ * A refused lift or withdrawal on the subscriber page ({@link refusalLine}): the form's field by its
+ * label, then the use case's reason in the page's language where the table has its `why`, else the
+ * code's label and its message as it is (e.g. that the evidence predates the opt-out it lifts).
  */
 export function subscriberErrorText(lang: Lang, e: SmsguardError): string {
-  const c = colon(lang);
-  const why = whyText(lang, e.why);
-  // a reason that already says what the code's label says is said once, without the label before it
-  const label = why !== null && WHY_RESTATES_CODE[e.why!.id] === e.code ? '' : `${codeLabel(lang, e.code) ?? e.code}${c}`;
   const key = e.field !== undefined ? SUBSCRIBER_FIELDS[e.field] : undefined;
-  return withRule(lang, e.ref, `${label}${key ? `${t(lang, key)}${c}` : ''}${why ?? e.message} (${e.code})`);
+  return refusalLine(lang, e, key ? t(lang, key) : undefined, whyText(lang, e.why));
 }
 
 /**
@@ -429,21 +431,15 @@ const SUBSCRIBE_CODES: Record<string, Said> = {
 };
 
 /**
- * A refusal on the charged-services pages: the form's field by its label when the refusal names one,
+ * A refusal on the charged-services pages ({@link refusalLine}): the form's field by its label, then
  * what to change (or the use case's own reason where it gives one the table knows: a character that
- * cannot be stored, a role, a form already sent), the code, and the rule when one refused. The code's
- * label leads only where the page has no words of its own for the refusal: it names the field, or
- * says the same thing, as the words that follow do (`发送端口不属于该企业：发送端口：该端口不属于…`
- * said the port three times). `form: 'subscribe'`: the subscribe form's words first.
+ * cannot be stored, a role, a form already sent). `form: 'subscribe'`: the subscribe form's words first.
  */
 export function chargedErrorText(lang: Lang, e: SmsguardError, form?: 'subscribe'): string {
-  const c = colon(lang);
-  const i = lang === 'en' ? 1 : 0;
   const why = whyText(lang, e.why);
   const f = e.field !== undefined ? (form === 'subscribe' ? SUBSCRIBE_FIELDS[e.field] : undefined) ?? CHARGED_FIELDS[e.field] : undefined;
   const said = f ? f.by[e.code] : (form === 'subscribe' ? SUBSCRIBE_CODES[e.code] : undefined) ?? CHARGED_CODES[e.code];
   const whyWins = !said || (e.why && CHARACTER_WHYS.has(e.why.id)) || e.why?.id === 'role_required' || e.why?.id === 'form_already_sent';
-  const reason = why !== null && whyWins ? why : said ? said[i] : e.message;
-  const lead = f ? fieldLead(lang, f) : said || why !== null ? '' : `${codeLabel(lang, e.code) ?? e.code}${c}`;
-  return withRule(lang, e.ref, `${lead}${reason} (${e.code})`);
+  const words = why !== null && whyWins ? why : said ? said[lang === 'en' ? 1 : 0] : null;
+  return refusalLine(lang, e, f?.label ? t(lang, f.label) : undefined, words);
 }

@@ -77,7 +77,7 @@ describe('control characters in what is typed', () => {
     });
     assert.equal(lift.statusCode, 400, alerts(lift.body));
     assert.match(alerts(lift.body), /：只能填写一行文字，不能含有换行、制表符等控制字符（此处有 U\+0009）/);
-    assert.match(alerts(lift.body), /^出错了：请求格式有误：凭证编号：只能填写一行文字/);
+    assert.match(alerts(lift.body), /^出错了：凭证编号：只能填写一行文字/);
     const sig = (await g.app.getContentProvider({ role: 'admin', actorId: 'admin' }, cp.id)).signatures[0];
     const revoke = await g.http.inject({ method: 'POST', url: `/web/providers/${cp.id}/signatures/${sig.id}/revoke`, headers: { ...FORM, cookie: cookies.admin }, payload: form({ reason: '商标\u001b已转让' }) });
     assert.equal(revoke.statusCode, 400, alerts(revoke.body));
