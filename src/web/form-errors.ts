@@ -196,6 +196,11 @@ interface FieldWords {
 /** The field's label and the page's colon, to lead a refusal with; empty without one. */
 const fieldLead = (lang: Lang, f: FieldWords | undefined): string => (f?.label ? `${t(lang, f.label)}${colon(lang)}` : '');
 
+/** The records search's number, whichever way it is refused (not a number at all, or not a mainland one). */
+const NUMBER_OR_EMPTY: Said = ['请填写中国大陆手机号码（例如 13800138000），或不填。', 'Give a mainland China mobile number (e.g. 13800138000), or leave it empty.'];
+/** The records search's two days, each optional. */
+const DAY_OR_EMPTY: Said = ['请选择日期（年-月-日），或不填。', 'Choose a day (year-month-day), or leave it empty.'];
+
 /**
  * A staff form's field: the label the form shows it under, and what to change, by code. Keyed by the
  * error's `field` with list indexes dropped (`measures/0/kind` → `measures`).
@@ -215,16 +220,13 @@ const STAFF_FIELDS: Record<string, FieldWords> = {
   msisdn: { label: 'mlNumber', by: { invalid_request: ['请填写中国大陆手机号码（例如 13800138000）；不填号码时，请填写客户参考号并选择日期。', 'Give a mainland China mobile number (e.g. 13800138000); without one, your reference and a day.'] } },
   date: { label: 'mlDate', by: { invalid_request: ['请选择日期（年-月-日）。', 'Choose a day (year-month-day).'] } },
   // the records page (/web/records): its search form and the month to verify
-  number: { label: 'recNumber', by: {
-    invalid_request: ['请填写中国大陆手机号码（例如 13800138000），或不填。', 'Give a mainland China mobile number (e.g. 13800138000), or leave it empty.'],
-    invalid_msisdn: ['请填写中国大陆手机号码（例如 13800138000），或不填。', 'Give a mainland China mobile number (e.g. 13800138000), or leave it empty.'],
-  } },
+  number: { label: 'recNumber', by: { invalid_request: NUMBER_OR_EMPTY, invalid_msisdn: NUMBER_OR_EMPTY } },
   port: { label: 'recPort', by: { invalid_request: ['端口号只填数字（例如 10690001），或不填。', 'Give the port as digits (e.g. 10690001), or leave it empty.'] } },
   rule: { label: 'recRule', by: { invalid_request: ['请从列表中选择规则。', 'Choose a rule from the list.'] } },
   type: { label: 'recType', by: { invalid_request: ['请填写列表中的类型、事件或操作，或不填。', 'Give a type, event or action of the list, or leave it empty.'] } },
   decision: { label: 'recDecision', by: { invalid_request: ['请从列表中选择判定。', 'Choose a decision from the list.'] } },
-  from: { label: 'recFrom', by: { invalid_request: ['请选择日期（年-月-日），或不填。', 'Choose a day (year-month-day), or leave it empty.'] } },
-  to: { label: 'recTo', by: { invalid_request: ['请选择日期（年-月-日），或不填。', 'Choose a day (year-month-day), or leave it empty.'] } },
+  from: { label: 'recFrom', by: { invalid_request: DAY_OR_EMPTY } },
+  to: { label: 'recTo', by: { invalid_request: DAY_OR_EMPTY } },
   month: { label: 'recMonth', by: { invalid_request: ['请选择月份（年-月）。', 'Choose a month (year-month).'], forbidden: ['该月份不完全在本令牌可查看的日期范围内。', "The month is not wholly inside this token's dates."] } },
   year: { label: 'year', by: { invalid_request: ['请填写 2000 至 2200 年之间的年份。', 'Give a year from 2000 to 2200.'], forbidden: ['该年份不完全在本令牌可查看的日期范围内。', "The year is not wholly inside this token's dates."] } },
 };
