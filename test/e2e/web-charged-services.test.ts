@@ -18,7 +18,7 @@ const nav = (body: string) => /<nav [^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body
 const listed = (body: string) => [...body.matchAll(/<tr data-service="([^"]+)"/g)].map((m) => m[1]);
 const subsListed = (body: string) => [...body.matchAll(/<tr data-subscription="[^"]+" data-msisdn="([^"]+)"/g)].map((m) => m[1]);
 const rowOf = (body: string, attr: string, id: string) => new RegExp(`<tr ${attr}="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(body)?.[0] ?? '';
-const alertText = (body: string) => /<div class="alert" role="alert">([\s\S]*?)<\/div>/.exec(body)?.[1].replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").trim() ?? '';
+const alertText = (body: string) => /<div class="alert" role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(body)?.[1].replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").trim() ?? '';
 const onceOf = (body: string, formId?: string) => {
   const at = formId ? body.indexOf(`id="${formId}"`) : body.indexOf('class="end-form"');
   return /name="once" value="([^"]+)"/.exec(body.slice(at))?.[1] ?? '';
@@ -149,6 +149,10 @@ describe('the charged-services pages', () => {
     assert.match(said, /^出错了：发送端口：该端口不属于所选企业，请填写该企业自己的端口。 \(port_not_owned\)/);
     assert.match(said, /sender\.port-owned/);
     assert.match(r.body, /id="ch-name" name="name" type="text" value="别人的端口"/, 'the form comes back as sent');
+    // the refused field is marked and described by the refusal, so a screen reader says why at the field
+    assert.match(r.body, /<div class="alert" role="alert" id="register-error">/);
+    assert.match(r.body, /<input id="ch-port" name="port" type="text" value="10698001" required aria-invalid="true" aria-describedby="ch-port-hint register-error"/);
+    assert.doesNotMatch(r.body, /id="ch-name"[^>]*aria-invalid/, 'only the field refused');
     const en = await g.http.inject({ method: 'POST', url: '/web/charged-services?lang=en', headers: { ...FORM, cookie: c.admin }, payload: form(notOwned) });
     assert.match(alertText(en.body), /^Something went wrong: Port: The port is another provider's: give one of this provider's own\. \(port_not_owned\)/);
     // a tariff beyond the fen: the API's 400 on tariff/amountFen, said against the yuan field
@@ -161,6 +165,7 @@ describe('the charged-services pages', () => {
     const nobody = await post('/web/charged-services', c.admin, { ...notOwned, contentProviderId: 'cp_nobody' });
     assert.equal(nobody.statusCode, 404);
     assert.match(alertText(nobody.body), /^出错了：企业：没有这个已登记的企业/);
+    assert.match(nobody.body, /<select id="ch-provider" name="contentProviderId" required aria-invalid="true" aria-describedby="register-error">/);
     assert.equal((await apiGet('/v1/charged-services', g.admin)).json().items.filter((s: { name: string }) => s.name === '别人的端口').length, 0);
   });
 

@@ -34,15 +34,23 @@ export interface ChargedServicesView {
 export interface ChargedFlash {
   done?: 'register' | 'end' | 'subscribe';
   error?: string;
+  /** The register form's field the refusal is about (its name in the form): marked invalid, described by the refusal. */
+  field?: string;
 }
+
+/** The refusal's id, for the register form's field it is about to point at. */
+const REGISTER_ERROR = 'register-error';
 
 /** The tariff as the notice states it, in yuan: `2 元/月`, `0.1 元/条`. */
 export function tariffCell(lang: Lang, s: Pick<ChargedServiceView, 'tariff'>): string {
   return `${yuan(s.tariff.amountFen)} ${t(lang, s.tariff.per === 'month' ? 'chPerMonthUnit' : 'chPerMessageUnit')}`;
 }
 
-function registerForm(lang: Lang, v: ChargedServicesView): string {
+function registerForm(lang: Lang, v: ChargedServicesView, refused?: string): string {
   const val = (k: string) => v.values[k] ?? '';
+  // the refused field is marked invalid and described by the refusal above, so a screen reader says why there
+  const err = (name: string) => (refused === name ? REGISTER_ERROR : undefined);
+  const invalid = (name: string) => (refused === name ? ` aria-invalid="true" aria-describedby="${REGISTER_ERROR}"` : '');
   const opts = [`<option value="">${esc(t(lang, 'chChooseProvider'))}</option>`, ...v.providers.map((c) => `<option value="${esc(c.id)}"${c.id === val('contentProviderId') ? ' selected' : ''}>${esc(c.name)} (${esc(c.id)})</option>`)].join('');
   const per = ['month', 'message'].map((x) => `<option value="${x}"${x === (val('per') || 'month') ? ' selected' : ''}>${esc(tk(lang, `chPer_${x}`))}</option>`).join('');
   return `<section aria-labelledby="register-h"><h2 id="register-h">${esc(t(lang, 'chRegister'))}</h2>
@@ -50,19 +58,19 @@ function registerForm(lang: Lang, v: ChargedServicesView): string {
 <form method="post" action="/web/charged-services" id="register-form">
 <input type="hidden" name="once" value="${esc(val('once'))}">
 <label for="ch-provider">${esc(t(lang, 'provider'))} <span aria-hidden="true">*</span></label>
-<select id="ch-provider" name="contentProviderId" required>${opts}</select>
-${field({ id: 'ch-name', name: 'name', label: t(lang, 'chName'), value: val('name'), required: true, hint: t(lang, 'chNameHint'), attrs: 'maxlength="40"' })}
-${field({ id: 'ch-port', name: 'port', label: t(lang, 'chPort'), value: val('port'), required: true, hint: t(lang, 'chPortHint'), attrs: 'inputmode="numeric" maxlength="21"' })}
-${field({ id: 'ch-amount', name: 'amountYuan', label: t(lang, 'chAmount'), value: val('amountYuan'), required: true, hint: t(lang, 'chAmountHint'), attrs: 'inputmode="decimal" maxlength="12"' })}
+<select id="ch-provider" name="contentProviderId" required${invalid('contentProviderId')}>${opts}</select>
+${field({ id: 'ch-name', name: 'name', label: t(lang, 'chName'), value: val('name'), required: true, hint: t(lang, 'chNameHint'), attrs: 'maxlength="40"', error: err('name') })}
+${field({ id: 'ch-port', name: 'port', label: t(lang, 'chPort'), value: val('port'), required: true, hint: t(lang, 'chPortHint'), attrs: 'inputmode="numeric" maxlength="21"', error: err('port') })}
+${field({ id: 'ch-amount', name: 'amountYuan', label: t(lang, 'chAmount'), value: val('amountYuan'), required: true, hint: t(lang, 'chAmountHint'), attrs: 'inputmode="decimal" maxlength="12"', error: err('amountYuan') })}
 <label for="ch-per">${esc(t(lang, 'chMethod'))}</label>
-<select id="ch-per" name="per">${per}</select>
+<select id="ch-per" name="per"${invalid('per')}>${per}</select>
 <button type="submit">${esc(t(lang, 'chRegisterBtn'))}</button>
 </form></section>`;
 }
 
 export function chargedServicesPage(lang: Lang, v: ChargedServicesView, flash: ChargedFlash = {}): string {
   const done = flash.done ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, flash.done === 'register' ? 'chDone_register' : 'chDone_end'))}</p>` : '';
-  const error = flash.error ? alertBox(flash.error, lang) : '';
+  const error = flash.error ? alertBox(flash.error, lang, flash.field ? REGISTER_ERROR : undefined) : '';
   const filter = v.canFilter ? `<form method="get" action="/web/charged-services" id="charged-filter">
 ${providerSelect({ id: 'ch-filter-provider', label: t(lang, 'provider'), value: v.contentProviderId, providers: [...v.names].map(([id, name]) => ({ id, name })), first: t(lang, 'recAny') })}
 <button type="submit">${esc(t(lang, 'filter'))}</button>
@@ -79,7 +87,7 @@ ${providerSelect({ id: 'ch-filter-provider', label: t(lang, 'provider'), value: 
     : `<table id="charged-services" aria-labelledby="services-h">
 <thead><tr><th scope="col">${esc(t(lang, 'chName'))}</th><th scope="col">${esc(t(lang, 'chTariff'))}</th><th scope="col">${esc(t(lang, 'chMethod'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'chPort'))}</th><th scope="col">${esc(t(lang, 'registeredAt'))}</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
-  return `${done}${error}<p class="hint">${esc(t(lang, 'chIntro'))}</p>${filter}<h2 id="services-h">${esc(t(lang, 'chList'))}</h2>${list}${v.canRegister ? registerForm(lang, v) : ''}`;
+  return `${done}${error}<p class="hint">${esc(t(lang, 'chIntro'))}</p>${filter}<h2 id="services-h">${esc(t(lang, 'chList'))}</h2>${list}${v.canRegister ? registerForm(lang, v, flash.field) : ''}`;
 }
 
 /** One service's page: its facts, a page of its subscriptions, and (the provider's) the end form per live one. */

@@ -70,6 +70,11 @@ export function registerChargedServiceRoutes(f: FastifyInstance, w: WebContext):
     const dec = (m[2] ?? '').replace(/0+$/, '');
     return dec.length <= 2 ? Number(m[1]) * 100 + Number(dec.padEnd(2, '0')) : Number(m[1]) * 100 + Number(`0.${dec}`) * 100;
   };
+  /** The register form's field a refusal names (the use case's tariff is the form's yuan and method), if any. */
+  const registerField = (e: unknown): string | undefined => {
+    const named = e instanceof SmsguardError ? e.field : undefined;
+    return named === 'tariff/amountFen' ? 'amountYuan' : named === 'tariff/per' ? 'per' : named && ['contentProviderId', 'name', 'port'].includes(named) ? named : undefined;
+  };
   f.post('/web/charged-services', hide, staffAct((req, reply, p) => {
     const form = req.body as Form;
     const values = Object.fromEntries(['contentProviderId', 'name', 'port', 'amountYuan', 'per', 'once'].map((k) => [k, one(form, k)]));
@@ -80,7 +85,7 @@ export function registerChargedServiceRoutes(f: FastifyInstance, w: WebContext):
       })),
       done: () => '/web/charged-services?done=register',
       // the form comes back as it was sent, with the refusal said against its field
-      refused: (e) => showAgain(req, reply, p, e, (error, code) => showCharged(req, reply, p, { error }, values, code), chargedRejection),
+      refused: (e) => showAgain(req, reply, p, e, (error, code) => showCharged(req, reply, p, { error, field: registerField(e) }, values, code), chargedRejection),
     };
   }));
   /** One service and a page of its subscriptions; the use case's 404 / 403 for an unknown or another's service. */
