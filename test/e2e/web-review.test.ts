@@ -119,13 +119,14 @@ describe('the review queue and early warning page', () => {
     assert.match(row, new RegExp(`<form method="post" action="/web/review/${ids[0]}/reject"`));
     assert.match(row, /<input id="reject-reason-0" name="reason" type="text" maxlength="1000" required>/);
     // alerts, newest first, every provider's
-    assert.match(rowOf(r.body, 'alert', 'alert_web_1'), /complaint_rate_high[\s\S]*0\.002[\s\S]*严重[\s\S]*暂扣待审/);
+    // the measure and figures by their labels, not the monitor's field names
+    assert.match(rowOf(r.body, 'alert', 'alert_web_1'), /complaint_rate_high<br><span class="hint">投诉率<\/span>[\s\S]*投诉率 0\.003 \/ 0\.002[\s\S]*严重[\s\S]*暂扣待审/);
     assert.ok(rowOf(r.body, 'alert', 'alert_web_other'));
     // actions in force, with Lift
     const act = rowOf(r.body, 'action', hold.id);
     assert.match(act, /暂扣待审/);
     assert.match(act, /complaint_rate_high/);
-    assert.match(act, /complaints 3, accepted 900/);
+    assert.match(act, /投诉 3, 接受 900/);
     assert.ok(act.includes(fmtTime(hold.at)));
     assert.match(act, /<form method="post" action="\/web\/review\/actions\/alert_hold_web\/lift">/);
     // the column of the action's id is headed as one (it was headed 短信编号 / Message id)

@@ -16,7 +16,7 @@ import type { AlertRow } from '../../ports/content.js';
 import type { ActionRecord } from '../../content/actions.js';
 import type { ProposedAction } from '../../content/early-warning.js';
 import type { BaselineView } from '../../app/content-governance.js';
-import { colon, t, tk, type Lang } from '../i18n.js';
+import { colon, t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, fmtTime } from '../html.js';
 import { ruleName } from '../rule-labels.js';
 import { decodeKeysetCursor } from '../../domain/page-cursor.js';
@@ -130,8 +130,9 @@ function scopeText(lang: Lang, scope: string, key: string, cpId: string): string
   return scope === 'port' ? `${tk(lang, 'rvScope_port')} ${key} (${cpId})` : `${tk(lang, 'rvScope_provider')} ${key}`;
 }
 
-function figuresText(f: Record<string, number>): string {
-  const parts = Object.entries(f).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`);
+/** The monitor's figures by their labels (a name the table lacks as it is): `投诉率 0.002, 提交 40`. */
+function figuresText(lang: Lang, f: Record<string, number>): string {
+  const parts = Object.entries(f).map(([k, v]) => `${tkOr(lang, `fig_${k}`) ?? k} ${Number.isInteger(v) ? v : v.toFixed(3)}`);
   return parts.length ? parts.join(', ') : '—';
 }
 
@@ -159,7 +160,7 @@ function baselineCell(lang: Lang, v: ReviewView, scope: string, key: string): st
 function heldRow(lang: Lang, m: ListedHeld, why: HeldWhy, canDecide: boolean, refused: boolean, i: number): string {
   const whyText = [
     why.rule ? esc(ruleName(lang, why.rule)) : '',
-    why.action ? `${esc(t(lang, 'rvByAction'))} <span class="mono">${esc(why.action.id)}</span>${colon(lang)}${esc(why.action.rule)} · ${esc(actionText(lang, why.action.action))}` : '',
+    why.action ? `${esc(t(lang, 'rvByAction'))} <span class="mono">${esc(why.action.id)}</span>${colon(lang)}${esc(ruleName(lang, why.action.rule))} · ${esc(actionText(lang, why.action.action))}` : '',
     why.note ? `<span class="hint">${esc(why.note)}</span>` : '',
   ].filter(Boolean).join('<br>') || '—';
   const forms = canDecide
@@ -206,8 +207,8 @@ function alertsSection(lang: Lang, v: ReviewView): string {
 <td>${esc(fmtTime(a.at))}</td>
 <td class="mono">${esc(a.contentProviderId)}</td>
 <td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
-<td class="mono alert-rule">${esc(a.rule)}<br><span class="hint">${esc(a.metric)}</span></td>
-<td>${esc(figuresText({ [a.metric]: a.value }))} / ${esc(String(a.threshold))}</td>
+<td class="alert-rule">${esc(ruleName(lang, a.rule))}<br><span class="hint">${esc(tkOr(lang, `fig_${a.metric}`) ?? a.metric)}</span></td>
+<td>${esc(figuresText(lang, { [a.metric]: a.value }))} / ${esc(String(a.threshold))}</td>
 <td>${esc(tk(lang, `rvSev_${a.severity}`))}</td>
 <td class="alert-action">${esc(actionText(lang, a.action))}${a.actionId ? `<br><span class="hint mono">${esc(a.actionId)}</span>` : ''}</td>
 ${baselineCell(lang, v, a.scope, a.key)}</tr>`).join('');
@@ -227,8 +228,8 @@ function actionsSection(lang: Lang, v: ReviewView): string {
 <td class="action-kind">${esc(actionText(lang, a.action))}</td>
 <td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
 <td>${esc(fmtTime(a.at))}</td>
-<td class="mono action-rule">${esc(a.rule)}</td>
-<td>${esc(figuresText(a.figures))}</td>
+<td class="action-rule">${esc(ruleName(lang, a.rule))}</td>
+<td>${esc(figuresText(lang, a.figures))}</td>
 ${baselineCell(lang, v, a.scope, a.key)}
 <td class="mono">${esc(a.id)}</td>
 ${canLift ? `<td><form method="post" action="/web/review/actions/${encodeURIComponent(a.id)}/lift"><button type="submit" class="lift" aria-label="${esc(`${t(lang, 'rvLift')} ${a.id}`)}">${esc(t(lang, 'rvLift'))}</button></form></td>` : ''}</tr>`).join('');
