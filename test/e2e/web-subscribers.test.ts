@@ -16,7 +16,7 @@ const MIN = 60_000;
 const nav = (body: string) => /<nav [^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '';
 /** A table's rows (by its id) as their cells' text, tags dropped. */
 const cells = (body: string, id: string) => {
-  const tbody = new RegExp(`<table id="${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(body)?.[1] ?? '';
+  const tbody = new RegExp(`<table id="${id}"[^>]*>[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(body)?.[1] ?? '';
   return [...tbody.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => c[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()));
 };
 const attrs = (body: string, name: string) => [...body.matchAll(new RegExp(`<tr data-${name}="([^"]+)"`, 'g'))].map((m) => m[1]);
@@ -153,6 +153,8 @@ describe('the subscriber page', () => {
     assert.match(after.body, /<p id="opt-outs-none">该号码没有退订任何企业。<\/p>/);
     const adminToken = await g.store.directory.findTokenByHash(hashSecret(ADMIN_TOKEN));
     const history = cells(after.body, 'opt-out-history');
+    // each table is named by its section's heading
+    assert.match(after.body, /<h2 id="opt-out-history-h">[^<]+<\/h2>\n<table id="opt-out-history" aria-labelledby="opt-out-history-h">/);
     assert.deepEqual(history.map((row) => row.slice(0, 5)), [['2026-11-30 12:00', cp.id, '退订', '短信退订', '用户本人'], ['2026-11-30 12:10', cp.id, '取消退订', '运营方代为办理', adminToken!.id]]);
     assert.match(history[1][5], /原因 用户来电要求恢复接收 用户的请求 渠道 电话 编号 call 88231 取得时间 2026-11-30 12:05/);
     const v = await api();

@@ -71,9 +71,10 @@ export function evidenceFacts(lang: Lang, ev: unknown): string {
   return rows.length ? `<dl class="facts">${rows.join('')}</dl>` : '—';
 }
 
+/** A section's table, named by its heading (`${id}-h`), so a screen reader's table list says which it is. */
 function table(id: string, lang: Lang, head: string[], rows: string[], none: string): string {
   if (rows.length === 0) return `<p id="${id}-none">${esc(none)}</p>`;
-  return `<table id="${id}"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table id="${id}" aria-labelledby="${id}-h"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** `2026-11-30T12:00` as a datetime-local field holds it, from a value posted back (kept as typed). */
@@ -196,15 +197,15 @@ ${provider ? `<td>${mayWithdraw ? withdrawForm(lang, v.msisdn, k.id, i, flash.po
   return `${done}${error}${form}
 <h2 id="subscriber-heading">${esc(t(lang, 'sbShown'))}${c}<span class="mono" id="subscriber-number">${esc(v.msisdn)}</span></h2>
 ${dnd}
-<h2>${esc(t(lang, 'sbOptOuts'))}</h2>
+<h2 id="opt-outs-h">${esc(t(lang, 'sbOptOuts'))}</h2>
 ${table('opt-outs', lang, optOutHead, optOutRows, t(lang, 'sbNoOptOuts'))}
-<h2>${esc(t(lang, 'sbHistory'))}</h2>
+<h2 id="opt-out-history-h">${esc(t(lang, 'sbHistory'))}</h2>
 ${table('opt-out-history', lang, [t(lang, 'when'), t(lang, 'provider'), t(lang, 'sbWhat'), t(lang, 'sbHow'), t(lang, 'sbByWhom'), t(lang, 'sbDetails')], historyRows, t(lang, 'sbNoHistory'))}
-<h2>${esc(t(lang, 'sbConsents'))}</h2>
+<h2 id="consents-h">${esc(t(lang, 'sbConsents'))}</h2>
 ${table('consents', lang, consentHead, consentRows, t(lang, 'sbNoConsents'))}
-<h2>${esc(t(lang, 'sbRequests'))}</h2>
+<h2 id="requests-h">${esc(t(lang, 'sbRequests'))}</h2>
 ${table('requests', lang, [t(lang, 'provider'), t(lang, 'consentCategory'), t(lang, 'sbRequestStatus'), t(lang, 'sbCreated'), t(lang, 'sbResolved'), t(lang, 'text')], requestRows, t(lang, 'sbNoRequests'))}
-<details><summary>${esc(t(lang, 'sbEvents'))} (${v.events.length})</summary>
+<details><summary id="records-h">${esc(t(lang, 'sbEvents'))} (${v.events.length})</summary>
 ${table('records', lang, [t(lang, 'when'), t(lang, 'sbEvent'), t(lang, 'provider'), t(lang, 'sbHow'), t(lang, 'sbDetails'), t(lang, 'sbRecordId')], eventRows, '—')}
 </details>`;
 }
