@@ -568,7 +568,8 @@ const T = {
   navCharged: ['收费业务', 'Charged services'],
   chargedTitle: ['收费业务', 'Charged services'],
   chIntro: ['向用户收费前，须先告知业务名称、资费、计费方式和退订方式：网关代企业发送订购通知，用户回复 Y 确认后才开始收费，回复 TD 即可退订。', 'Before charging, the user is told the service, the tariff, how it is charged and how to unsubscribe: the gateway sends the notice for the provider, charging starts only after the user replies Y, and TD unsubscribes.'],
-  chList: ['收费业务', 'Services'],
+  // under the page's own title 收费业务: a heading of its own, not the title again
+  chList: ['已登记的收费业务', 'Registered services'],
   chNone: ['没有收费业务。', 'No charged services.'],
   chName: ['业务名称', 'Service'],
   chNameHint: ['订购通知中显示的名称，不超过 40 字', 'The name the notice gives, up to 40 characters'],

@@ -87,6 +87,8 @@ describe('the charged-services pages', () => {
     assert.match(row, /天气科技有限公司/);
     assert.match(rowOf(r.body, 'data-service', otherServiceId), /0\.1 元\/条[\s\S]*按条[\s\S]*别家传媒有限公司/);
     assert.match(r.body, /id="register-form"/);
+    // the list's heading says what it lists, not the page's title again
+    assert.match(r.body, /<h2 id="services-h">已登记的收费业务<\/h2>/);
     // the filter offers the providers by name, not a field for a cp_ id
     assert.match(r.body, new RegExp(`<label for="ch-filter-provider">企业</label>\n<select id="ch-filter-provider" name="contentProviderId"><option value="" selected>全部</option>[^]*?<option value="${cp.id}">天气科技有限公司 \\(${cp.id}\\)</option>`));
     const en = await get('/web/charged-services?lang=en', c.admin);
