@@ -231,8 +231,12 @@ const STAFF_FIELDS: Record<string, FieldWords> = {
   year: { label: 'year', by: { invalid_request: ['请填写 2000 至 2200 年之间的年份。', 'Give a year from 2000 to 2200.'], forbidden: ['该年份不完全在本令牌可查看的日期范围内。', "The year is not wholly inside this token's dates."] } },
 };
 
-/** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
-const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['provider_filter_own_only', 'range_reversed', 'reason_required', 'field_required', 'amount_not_fine', 'amount_fen', 'not_storable', 'control_char', 'control_char_line']);
+/**
+ * Reasons that already say what to change in the field: shown after its label, without the field's
+ * general words (a number not a mainland one says the form a number takes, with the same example the
+ * field's words give: `请填写中国大陆手机号码（例如 13800138000）…原因：不是中国大陆手机号码（…例如 13800138000）` said it twice).
+ */
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['msisdn_not_mainland', 'provider_filter_own_only', 'range_reversed', 'reason_required', 'field_required', 'amount_not_fine', 'amount_fen', 'not_storable', 'control_char', 'control_char_line']);
 /**
  * Fields whose general words are about something else than a length (a reason's limit differs by form:
  * 500 to revoke, 1000 to reject; notes are required only for a supervision talk): a length refused is

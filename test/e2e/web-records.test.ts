@@ -108,7 +108,7 @@ describe('the records page', () => {
     assert.doesNotMatch(badPort.body, /digits only/);
     const badNumber = await admin('/web/records?number=12345&lang=en');
     assert.equal(badNumber.statusCode, 422, 'the API\'s status for invalid_msisdn');
-    assert.match(badNumber.body, /Mobile number: Give a mainland China mobile number[\s\S]*invalid_msisdn/);
+    assert.match(badNumber.body, /Mobile number: not a mainland China mobile number \(11 digits, e\.g\. 13800138000\)\. \(invalid_msisdn\)/);
     // the API's bounds on its parameters hold on the page too
     const longRule = await admin(`/web/records?rule=${'x'.repeat(65)}`);
     assert.equal(longRule.statusCode, 400);

@@ -52,9 +52,10 @@ describe('refusals on the staff pages, in the page\'s language', () => {
   };
 
   test('a number that is none: the messages, subscriber and records pages say so in Chinese', async () => {
-    await refused(admin, 'GET', '/web/messages?msisdn=12345', undefined, 400, /原因：不是中国大陆手机号码（应为 11 位/, /Reason: not a mainland China mobile number \(11 digits/);
+    // the field, then what is wrong with the number: said once, not the field's words and then the reason with the same example
+    await refused(admin, 'GET', '/web/messages?msisdn=12345', undefined, 400, /^出错了：接收号码：不是中国大陆手机号码（应为 11 位，例如 13800138000）。 \(invalid_request\)/, /^Something went wrong: Recipient number: not a mainland China mobile number \(11 digits, e\.g\. 13800138000\)\. \(invalid_request\)/);
     await refused(admin, 'GET', '/web/subscribers?msisdn=12345', undefined, 422, /手机号码：不是中国大陆手机号码（应为 11 位/, /not a mainland China mobile number \(11 digits/);
-    await refused(admin, 'GET', '/web/records?number=12345', undefined, 422, /原因：不是中国大陆手机号码/, /Reason: not a mainland China mobile number/);
+    await refused(admin, 'GET', '/web/records?number=12345', undefined, 422, /^出错了：手机号码：不是中国大陆手机号码（应为 11 位，例如 13800138000）。 \(invalid_msisdn\)/, /^Something went wrong: Mobile number: not a mainland China mobile number \(11 digits/);
   });
 
   test('days the wrong way round: the records search and export name the end day instead of finding nothing', async () => {
