@@ -191,6 +191,16 @@ export interface ProviderName {
 }
 
 /**
+ * A provider where a page lists one (HTML): by its name, the id after it as the registry shows it; an
+ * id without a name (none the viewer may read) as it is, monospaced; `—` for none.
+ */
+export function providerLabel(names: ReadonlyMap<string, string>, id: string | null | undefined): string {
+  if (id === null || id === undefined) return '—';
+  const name = names.get(id);
+  return name === undefined ? `<span class="mono">${esc(id)}</span>` : `${esc(name)} <span class="mono hint" style="display:inline">${esc(id)}</span>`;
+}
+
+/**
  * A provider field: a choice of the providers by name (the id, which nobody knows by heart, after
  * it), `first` the empty choice (any, or the prompt to choose). An id asked for that is not among
  * them (a link edited by hand, a provider outside a regulator's province) stays chosen as it was

@@ -52,7 +52,7 @@ describe('the subscriber page in the browser', { skip: BROWSER_SKIP }, () => {
     const lifted = page.locator('#opt-out-history tr.ev-opt_in');
     assert.equal(await lifted.count(), 1);
     const token = await g.store.directory.findTokenByHash(hashSecret(ADMIN_TOKEN));
-    assert.deepEqual((await lifted.locator('td').allTextContents()).slice(0, 5).map((s) => s.trim()), ['2026-11-30 12:10', cp.id, '取消退订', '运营方代为办理', token!.id]);
+    assert.deepEqual((await lifted.locator('td').allTextContents()).slice(0, 5).map((s) => s.trim()), ['2026-11-30 12:10', `示例科技有限公司 ${cp.id}`, '取消退订', '运营方代为办理', token!.id]);
     const v = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${USER}`, headers: g.admin })).json();
     assert.deepEqual(v.optOuts, [], 'lifted in the records, not only on the page');
   });

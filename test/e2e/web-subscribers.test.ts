@@ -59,16 +59,17 @@ describe('the subscriber page', () => {
     assert.match(r.body, /<p id="dnd" class="overdue">在免打扰名单上（列入时间：2026-11-30 12:00；来源：miit-list-2026）/);
     const optOuts = cells(r.body, 'opt-outs');
     assert.equal(optOuts.length, 1);
-    assert.deepEqual(optOuts[0].slice(0, 4), [cp.id, '2026-11-30 12:00', '该企业全部签名', '短信退订']);
+    // the provider by its name, its id after it (it was the bare cp_ id)
+    assert.deepEqual(optOuts[0].slice(0, 4), [`示例科技有限公司 ${cp.id}`, '2026-11-30 12:00', '该企业全部签名', '短信退订']);
     assert.match(optOuts[0][4], /短信内容 TD/, 'the reply as recorded');
     assert.match(optOuts[0][5], /取消退订/, 'the operator may lift it');
     assert.deepEqual(attrs(r.body, 'consent').sort(), [consent.cp, consent.other].sort());
     const rows = Object.fromEntries(cells(r.body, 'consents').map((row) => [row[0], row]));
-    assert.deepEqual(rows[consent.other].slice(1, 8), [other.id, 'member news', '4次/月', '有效', '2026-11-30 12:00', '2027-06-01 08:00', '—']);
+    assert.deepEqual(rows[consent.other].slice(1, 8), [`示例科技有限公司 ${other.id}`, 'member news', '4次/月', '有效', '2026-11-30 12:00', '2027-06-01 08:00', '—']);
     assert.match(rows[consent.other][9], /渠道 网页 编号 form-other-1 取得时间 2026-11-29 10:00/);
     assert.equal(rows[consent.cp][4], '已撤回', 'the opt-out withdrew cp\'s consent');
     assert.match(rows[consent.cp][7], /2026-11-30 12:00 撤回方式：短信退订/);
-    assert.deepEqual(cells(r.body, 'opt-out-history').map((row) => row.slice(0, 5)), [['2026-11-30 12:00', cp.id, '退订', '短信退订', '用户本人']]);
+    assert.deepEqual(cells(r.body, 'opt-out-history').map((row) => row.slice(0, 5)), [['2026-11-30 12:00', `示例科技有限公司 ${cp.id}`, '退订', '短信退订', '用户本人']]);
     assert.ok(!r.body.includes('withdraw-form'), 'withdrawing a consent is its provider\'s (DELETE /v1/consents/{id}), not the operator\'s');
     const en = await g.http.inject({ method: 'GET', url: `/web/subscribers?msisdn=${USER}&lang=en`, headers: g.admin });
     assert.match(en.body, /<title>A number&#39;s consents and opt-outs · smsguard<\/title>/);
@@ -155,7 +156,7 @@ describe('the subscriber page', () => {
     const history = cells(after.body, 'opt-out-history');
     // each table is named by its section's heading
     assert.match(after.body, /<h2 id="opt-out-history-h">[^<]+<\/h2>\n<table id="opt-out-history" aria-labelledby="opt-out-history-h">/);
-    assert.deepEqual(history.map((row) => row.slice(0, 5)), [['2026-11-30 12:00', cp.id, '退订', '短信退订', '用户本人'], ['2026-11-30 12:10', cp.id, '取消退订', '运营方代为办理', adminToken!.id]]);
+    assert.deepEqual(history.map((row) => row.slice(0, 5)), [['2026-11-30 12:00', `示例科技有限公司 ${cp.id}`, '退订', '短信退订', '用户本人'], ['2026-11-30 12:10', `示例科技有限公司 ${cp.id}`, '取消退订', '运营方代为办理', adminToken!.id]]);
     assert.match(history[1][5], /原因 用户来电要求恢复接收 用户的请求 渠道 电话 编号 call 88231 取得时间 2026-11-30 12:05/);
     const v = await api();
     assert.deepEqual(v.optOuts, []);

@@ -13,7 +13,7 @@
 import type { ChargedServiceView, ChargedSubscriptionView } from '../../app/charged-services.js';
 import { yuan } from '../../domain/charge-notice-text.js';
 import { t, tk, type Lang } from '../i18n.js';
-import { alertBox, esc, field, fmtTime, providerSelect } from '../html.js';
+import { alertBox, esc, field, fmtTime, providerLabel, providerSelect } from '../html.js';
 
 /** What the list page shows: the use case's services, the providers' names, and the register form's state. */
 export interface ChargedServicesView {
@@ -79,7 +79,7 @@ ${providerSelect({ id: 'ch-filter-provider', label: t(lang, 'provider'), value: 
 <td class="service-name"><a href="/web/charged-services/${encodeURIComponent(s.id)}">${esc(s.name)}</a></td>
 <td class="service-tariff">${esc(tariffCell(lang, s))}</td>
 <td class="service-method">${esc(tk(lang, `chPer_${s.tariff.per}`))}</td>
-<td class="service-provider">${esc(v.names.get(s.contentProviderId) ?? s.contentProviderId)} <span class="mono hint" style="display:inline">${esc(s.contentProviderId)}</span></td>
+<td class="service-provider">${providerLabel(v.names, s.contentProviderId)}</td>
 <td class="mono service-port">${esc(s.port)}</td>
 <td>${esc(fmtTime(s.createdAt))}</td></tr>`).join('');
   const list = v.services.length === 0

@@ -11,7 +11,7 @@ import type { MonthVerification } from '../../app/records-verify-month.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { shanghaiDayOrTime } from '../../app/validate.js';
 import { colon, t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
-import { alertBox, esc, field, fmtTime, providerSelect, type ProviderName } from '../html.js';
+import { alertBox, esc, field, fmtTime, providerLabel, providerSelect, type ProviderName } from '../html.js';
 import { codeLabel } from '../code-labels.js';
 import { RULE_IDS, ruleName } from '../rule-labels.js';
 import { withRule } from '../form-errors.js';
@@ -142,14 +142,12 @@ function summaryOf(lang: Lang, r: RecordItem): string {
 
 function resultTable(lang: Lang, s: RecordSearch, result: { records: RecordItem[]; nextCursor: string | null }, providers: readonly ProviderName[]): string {
   const names = new Map(providers.map((c) => [c.id, c.name]));
-  // the provider by name, its id after it as the registry shows it; an id without a name (none the viewer may read) as it is
-  const providerCell = (id: string | null) => (id === null ? '—' : names.has(id) ? `${esc(names.get(id)!)} <span class="mono hint" style="display:inline">${esc(id)}</span>` : `<span class="mono">${esc(id)}</span>`);
   if (result.records.length === 0) return `<p id="no-records">${esc(t(lang, 'recNone'))}</p>`;
   const rows = result.records.map((r) => `<tr data-seq="${r.seq}" data-record="${esc(r.id)}">
 <td class="mono">${r.seq}</td>
 <td>${esc(fmtTime(r.at))}</td>
 <td>${esc(tk(lang, `rk_${r.kind}`))}</td>
-<td>${providerCell(r.contentProviderId ?? null)}</td>
+<td>${providerLabel(names, r.contentProviderId)}</td>
 <td class="mono">${esc(portOf(r))}</td>
 <td class="mono">${esc(r.msisdn ?? '—')}</td>
 <td>${esc(decisionOf(lang, r))}</td>

@@ -16,7 +16,7 @@
 import type { SubscriberView } from '../../app/consent-subscribers.js';
 import type { Principal } from '../../app/types.js';
 import { colon, t, tk, tkOr, type Lang } from '../i18n.js';
-import { alertBox, esc, field, fmtTime } from '../html.js';
+import { alertBox, esc, field, fmtTime, providerLabel } from '../html.js';
 import { articleText, ruleName } from '../rule-labels.js';
 
 /** The form values of a refused act, shown again in its form (`key`: which form: the provider's id, or the consent's). */
@@ -116,7 +116,7 @@ ${field({ id: `withdraw-${i}-capturedAt`, name: 'capturedAt', label: t(lang, 'wi
  * The page: the form (`typed`: the number as typed, kept in it), then the view when there is one.
  * `p`: who is looking, for the acts the API allows them (the operator lifts, a provider withdraws its own).
  */
-export function subscriberPage(lang: Lang, p: Principal, typed: string, v: SubscriberView | null, flash: SubscriberFlash = {}): string {
+export function subscriberPage(lang: Lang, p: Principal, typed: string, v: SubscriberView | null, flash: SubscriberFlash = {}, names: ReadonlyMap<string, string> = new Map()): string {
   const provider = p.role === 'content-provider';
   const scoped = p.role === 'regulator' && (!!p.province || p.from !== undefined || p.to !== undefined);
   const form = `<p class="hint">${esc(t(lang, 'sbIntro'))}</p>
@@ -141,7 +141,7 @@ ${field({ id: 'msisdn', label: t(lang, 'sbNumber'), type: 'tel', value: typed, h
   const optOutRows = v.optOuts.map((o, i) => {
     const e = lastOptOut.get(o.contentProviderId);
     return `<tr data-opt-out="${esc(o.contentProviderId)}">
-<th scope="row" class="mono">${esc(o.contentProviderId)}</th>
+<th scope="row">${providerLabel(names, o.contentProviderId)}</th>
 <td>${esc(fmtIso(o.at))}</td>
 <td>${esc(o.signatures.length === 0 || o.signatures.includes('*') ? t(lang, 'sbAllSignatures') : o.signatures.join(', '))}</td>
 <td class="opt-out-how">${esc(e ? channelText(lang, e.channel) : '—')}</td>
@@ -154,7 +154,7 @@ ${admin ? `<td>${liftForm(lang, v.msisdn, o.contentProviderId, i, flash.posted)}
     const by = e.event === 'opt_in' && typeof e.evidence.actor === 'string' ? e.evidence.actor : e.channel === 'sms' ? t(lang, 'sbTheUser') : '—';
     return `<tr data-event="${esc(e.id)}" class="ev-${esc(e.event)}">
 <td>${esc(fmtIso(e.at))}</td>
-<td class="mono">${esc(e.contentProviderId ?? '—')}</td>
+<td>${providerLabel(names, e.contentProviderId)}</td>
 <td>${esc(tk(lang, `ev_${e.event}`))}</td>
 <td>${esc(channelText(lang, e.channel))}</td>
 <td class="mono">${esc(by)}</td>
@@ -165,7 +165,7 @@ ${admin ? `<td>${liftForm(lang, v.msisdn, o.contentProviderId, i, flash.posted)}
     const mayWithdraw = provider && k.withdrawnAt === null && k.contentProviderId === p.contentProviderId;
     return `<tr data-consent="${esc(k.id)}">
 <td class="mono">${esc(k.id)}</td>
-<td class="mono">${esc(k.contentProviderId)}</td>
+<td>${providerLabel(names, k.contentProviderId)}</td>
 <td>${esc(k.category)}</td>
 <td>${esc(`${k.frequency.count}${t(lang, 'sbTimesPer')}${tk(lang, `per_${k.frequency.per}`)}`)}</td>
 <td><span class="state consent-state">${esc(k.state === 'live' && !k.counts ? t(lang, 'sbLiveNoProof') : tk(lang, `cst_${k.state}`))}</span></td>
@@ -179,7 +179,7 @@ ${provider ? `<td>${mayWithdraw ? withdrawForm(lang, v.msisdn, k.id, i, flash.po
   const consentHead = [t(lang, 'consentId'), t(lang, 'provider'), t(lang, 'consentCategory'), t(lang, 'sbFrequency'), t(lang, 'sbState'), t(lang, 'consentGranted'), t(lang, 'sbExpires'), t(lang, 'sbWithdrawn'), t(lang, 'sbChannel'), t(lang, 'consentProof'), ...(provider ? [t(lang, 'sbAction')] : [])];
 
   const requestRows = v.requests.map((r) => `<tr data-request="${esc(r.id)}">
-<td class="mono">${esc(r.contentProviderId)}</td>
+<td>${providerLabel(names, r.contentProviderId)}</td>
 <td>${esc(r.category)}</td>
 <td>${esc(tk(lang, `rqs_${r.status}`))}</td>
 <td>${esc(fmtIso(r.createdAt))}</td>
@@ -189,7 +189,7 @@ ${provider ? `<td>${mayWithdraw ? withdrawForm(lang, v.msisdn, k.id, i, flash.po
   const eventRows = v.events.map((e) => `<tr data-record="${esc(e.id)}">
 <td>${esc(fmtIso(e.at))}</td>
 <td>${esc(tkOr(lang, `ev_${e.event}`) ?? e.event)}</td>
-<td class="mono">${esc(e.contentProviderId ?? '—')}</td>
+<td>${providerLabel(names, e.contentProviderId)}</td>
 <td>${esc(channelText(lang, e.channel))}</td>
 <td>${evidenceFacts(lang, e.evidence)}</td>
 <td class="mono">${esc(e.id)}</td></tr>`);

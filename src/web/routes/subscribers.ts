@@ -46,7 +46,11 @@ export function registerSubscriberRoutes(f: FastifyInstance, w: WebContext): voi
       const r = subscriberRejection(e, lang);
       return render(req, reply, lang, title, subscriberPage(lang, p, typed, null, { error: r.message }), p, r.status);
     }
-    return render(req, reply, lang, title, subscriberPage(lang, p, typed, v, flash), p, code);
+    // the providers by name, through the registry's use cases: the operator's and a regulator's list, a provider its own entry
+    const names = new Map(p.role === 'content-provider'
+      ? [[p.contentProviderId, (await app.getContentProvider(p, p.contentProviderId)).name]]
+      : (await app.listContentProviders(p)).map((c) => [c.id, c.name]));
+    return render(req, reply, lang, title, subscriberPage(lang, p, typed, v, flash, names), p, code);
   };
   f.get('/web/subscribers', hide, staffPage((req, reply, p) => {
     const q = req.query as Record<string, unknown>;
