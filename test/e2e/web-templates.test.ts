@@ -78,7 +78,9 @@ describe('the content templates page', () => {
     const fromApi = (await http.inject({ method: 'GET', url: '/v1/templates?status=pending', headers: g.admin })).json().templates as { id: string }[];
     assert.deepEqual(fromApi.map((t) => t.id), listed(r.body), 'the same list as the API, in its order');
     const row = rowOf(r.body, ids[0]);
-    assert.ok(row.includes(`<td class="mono template-provider">${p.id}</td>`), row);
+    // the provider by its name, its id after it; the filter offers the providers by name
+    assert.match(row, new RegExp(`<td class="template-provider">[^<]+ <span class="mono hint" style="display:inline">${p.id}</span></td>`));
+    assert.match(r.body, new RegExp(`<select id="tpl-provider" name="contentProviderId"><option value="" selected>全部</option>[^]*?<option value="${p.id}">[^<]+ \\(${p.id}\\)</option>`));
     assert.ok(row.includes('<td class="template-signature">【示例】</td>'));
     assert.ok(row.includes('<td class="template-type">通知</td>'));
     assert.ok(row.includes('<td class="template-body">您的快递1号已到达${place:text(10)}，请及时领取。</td>'));
@@ -90,8 +92,9 @@ describe('the content templates page', () => {
     const rejected = await get('/web/templates?status=rejected', c.admin);
     assert.deepEqual(listed(rejected.body), [faultyId]);
     const findings = rowOf(rejected.body, faultyId);
-    assert.match(findings, /signature_unregistered/);
-    assert.match(findings, /brackets_in_body/);
+    // each finding by what is wrong, its id after it for support
+    assert.match(findings, /签名未经审核通过 <span class="mono hint" style="display:inline">signature_unregistered<\/span>：<span lang="en">/);
+    assert.match(findings, /正文含有【】（只有签名可以用） <span class="mono hint" style="display:inline">brackets_in_body<\/span>/);
     assert.match(findings, /machine checks failed/);
     assert.match(rejected.body, /<option value="rejected" selected>/);
     const theirs = await get(`/web/templates?status=&contentProviderId=${other.id}`, c.admin);

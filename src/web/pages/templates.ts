@@ -9,8 +9,8 @@
  * SameSite=Strict sign-in cookie.
  */
 import type { TemplateRow } from '../../ports/content.js';
-import { colon, t, tk, type Lang } from '../i18n.js';
-import { alertBox, esc, fmtTime } from '../html.js';
+import { colon, t, tk, tkOr, type Lang } from '../i18n.js';
+import { alertBox, esc, fmtTime, providerLabel, providerSelect } from '../html.js';
 
 export const TEMPLATE_STATUSES = ['pending', 'approved', 'rejected'] as const;
 
@@ -23,6 +23,8 @@ export interface TemplatesView {
   contentProviderId: string;
   /** Approve and reject: the operator's. */
   canDecide: boolean;
+  /** Provider names by id (those the viewer may read): the provider filter's choices and the list's names. */
+  names: ReadonlyMap<string, string>;
 }
 
 export interface TemplatesFlash {
@@ -35,7 +37,11 @@ export interface TemplatesFlash {
 
 function violationsText(lang: Lang, r: TemplateRow): string {
   if (!r.violations.length) return `<span class="hint">${esc(t(lang, 'tpNoViolations'))}</span>`;
-  return `<ul class="violations">${r.violations.map((v) => `<li><span class="mono">${esc(v.rule)}</span>${colon(lang)}${esc(v.message)}</li>`).join('')}</ul>`;
+  // what is wrong by its label, the check's id after it for support, and its own words (the check's English, with the particulars) as a note
+  return `<ul class="violations">${r.violations.map((v) => {
+    const label = tkOr(lang, `tv_${v.rule}`);
+    return `<li>${label === null ? `<span class="mono">${esc(v.rule)}</span>` : `${esc(label)} <span class="mono hint" style="display:inline">${esc(v.rule)}</span>`}${colon(lang)}<span lang="en">${esc(v.message)}</span></li>`;
+  }).join('')}</ul>`;
 }
 
 function statusText(lang: Lang, r: TemplateRow): string {
@@ -63,7 +69,7 @@ function row(lang: Lang, v: TemplatesView, r: TemplateRow, refused: boolean, i: 
     : '';
   return `<tr data-template="${esc(r.id)}"${refused ? ' data-refused="true" class="refused"' : ''}>
 <td class="template-at">${esc(fmtTime(r.createdAt))}</td>
-<td class="mono template-provider">${esc(r.contentProviderId)}</td>
+<td class="template-provider">${providerLabel(v.names, r.contentProviderId)}</td>
 <td class="template-signature">${esc(r.signature)}</td>
 <td class="template-type">${esc(tk(lang, `cls_${r.type}`))}</td>
 <td class="template-body">${esc(r.body)}</td>
@@ -76,8 +82,7 @@ ${forms}</tr>`;
 function filterForm(lang: Lang, v: TemplatesView): string {
   const opts = ['', ...TEMPLATE_STATUSES].map((s) => `<option value="${s}"${s === v.status ? ' selected' : ''}>${esc(s ? tk(lang, `tps_${s}`) : t(lang, 'tpAll'))}</option>`).join('');
   const provider = v.canDecide
-    ? `<label for="tpl-provider">${esc(t(lang, 'colProvider'))}</label>
-<input id="tpl-provider" name="contentProviderId" type="text" maxlength="64" value="${esc(v.contentProviderId)}">`
+    ? providerSelect({ id: 'tpl-provider', label: t(lang, 'colProvider'), value: v.contentProviderId, providers: [...v.names].map(([id, name]) => ({ id, name })), first: t(lang, 'tpAll') })
     : '';
   return `<form method="get" action="/web/templates" class="filter" id="template-filter">
 <label for="tpl-status">${esc(t(lang, 'filterState'))}</label>

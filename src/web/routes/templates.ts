@@ -26,7 +26,11 @@ export function registerTemplateRoutes(f: FastifyInstance, w: WebContext): void 
   const templatesView = async (p: Principal, q: { status: string; contentProviderId: string }): Promise<TemplatesView> => {
     const gov = governance(app, 'templates');
     const templates = await gov.listTemplates(p, { status: q.status || undefined, contentProviderId: q.contentProviderId || undefined });
-    return { templates, status: q.status, contentProviderId: p.role === 'admin' ? q.contentProviderId : '', canDecide: p.role === 'admin' };
+    // the providers by name, through the registry's use cases: the operator's and a regulator's list, a provider its own entry
+    const names = new Map(p.role === 'content-provider'
+      ? [[p.contentProviderId, (await app.getContentProvider(p, p.contentProviderId)).name]]
+      : (await app.listContentProviders(p)).map((c) => [c.id, c.name]));
+    return { templates, status: q.status, contentProviderId: p.role === 'admin' ? q.contentProviderId : '', canDecide: p.role === 'admin', names };
   };
   f.get('/web/templates', hide, staffPage(async (req, reply, p) => {
     const lang = langOf(req, reply);
