@@ -108,6 +108,9 @@ describe('the review queue and early warning page', () => {
     assert.ok(row.includes(TEXT(1)), row);
     assert.match(row, /<span class="held-from">10690001<\/span><br><span class="held-to">\+8613800138001<\/span>/);
     assert.ok(row.includes(`>${p.id}<`));
+    // the provider by its name, its id after it (it was the bare cp_ id); an alert's scope by the name too
+    assert.ok(row.includes(`<td class="held-provider">示例科技有限公司 <span class="mono hint" style="display:inline">${p.id}</span></td>`), row);
+    assert.match(rowOf(r.body, 'alert', 'alert_web_1'), /<td>企业 示例科技有限公司<\/td>/);
     assert.ok(row.includes(`<td class="held-at">${fmtTime(api[0].heldAt)}</td>`));
     assert.ok(row.includes(`<td class="held-expires">${fmtTime(api[0].expiresAt)}`), 'the hold ends 72 h after it began');
     assert.equal(api[0].expiresAt - api[0].heldAt, 72 * 3_600_000);

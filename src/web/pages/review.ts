@@ -17,7 +17,7 @@ import type { ActionRecord } from '../../content/actions.js';
 import type { ProposedAction } from '../../content/early-warning.js';
 import type { BaselineView } from '../../app/content-governance.js';
 import { colon, t, tk, tkOr, type Lang } from '../i18n.js';
-import { alertBox, esc, fmtTime } from '../html.js';
+import { alertBox, esc, fmtTime, providerLabel } from '../html.js';
 import { ruleName } from '../rule-labels.js';
 import { decodeKeysetCursor } from '../../domain/page-cursor.js';
 
@@ -45,6 +45,8 @@ export interface ReviewView {
   baselines: Map<string, BaselineView | null> | null;
   /** Release, reject, lift and reset a baseline: the operator's. */
   canDecide: boolean;
+  /** Provider names by id (those the viewer may read), for the lists' provider and scope columns. */
+  names: ReadonlyMap<string, string>;
   /** Where each list's page starts and the cursor of its next page (null: the last page). */
   paging?: ReviewCursors & { heldNext: string | null; alertsNext: string | null };
 }
@@ -126,8 +128,9 @@ function actionText(lang: Lang, a: ProposedAction): string {
   return a.kind === 'throttle' ? `${kind} ${a.perSecond} ${t(lang, 'rvPerSecond')}` : kind;
 }
 
-function scopeText(lang: Lang, scope: string, key: string, cpId: string): string {
-  return scope === 'port' ? `${tk(lang, 'rvScope_port')} ${key} (${cpId})` : `${tk(lang, 'rvScope_provider')} ${key}`;
+/** What an alert or action is about: a provider by its name, a port with its provider's name (an id without a name as it is). */
+function scopeText(lang: Lang, names: ReadonlyMap<string, string>, scope: string, key: string, cpId: string): string {
+  return scope === 'port' ? `${tk(lang, 'rvScope_port')} ${key} (${names.get(cpId) ?? cpId})` : `${tk(lang, 'rvScope_provider')} ${names.get(key) ?? key}`;
 }
 
 /** The monitor's figures by their labels (a name the table lacks as it is): `投诉率 0.002, 提交 40`. */
@@ -157,7 +160,7 @@ function baselineCell(lang: Lang, v: ReviewView, scope: string, key: string): st
   return `<td class="baseline">${figures}${form}</td>`;
 }
 
-function heldRow(lang: Lang, m: ListedHeld, why: HeldWhy, canDecide: boolean, refused: boolean, i: number): string {
+function heldRow(lang: Lang, names: ReadonlyMap<string, string>, m: ListedHeld, why: HeldWhy, canDecide: boolean, refused: boolean, i: number): string {
   const whyText = [
     why.rule ? esc(ruleName(lang, why.rule)) : '',
     why.action ? `${esc(t(lang, 'rvByAction'))} <span class="mono">${esc(why.action.id)}</span>${colon(lang)}${esc(ruleName(lang, why.action.rule))} · ${esc(actionText(lang, why.action.action))}` : '',
@@ -177,7 +180,7 @@ function heldRow(lang: Lang, m: ListedHeld, why: HeldWhy, canDecide: boolean, re
     : '';
   return `<tr data-held="${esc(m.id)}"${refused ? ' data-refused="true" class="refused"' : ''}>
 <td class="held-at">${esc(fmtTime(m.heldAt))}</td>
-<td class="mono held-provider">${esc(m.contentProviderId)}</td>
+<td class="held-provider">${providerLabel(names, m.contentProviderId)}</td>
 <td class="mono"><span class="held-from">${esc(m.from)}</span><br><span class="held-to">${esc(m.to)}</span></td>
 <td class="held-text">${esc(m.text)}</td>
 <td class="held-why">${whyText}</td>
@@ -194,7 +197,7 @@ function queueSection(lang: Lang, v: ReviewView, flash: ReviewFlash): string {
   return `<h2 id="queue-heading">${esc(t(lang, 'rvQueue'))}</h2>${intro}
 <table id="held" aria-labelledby="queue-heading">
 <thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
-<tbody>${v.held.map(({ m, why }, i) => heldRow(lang, m, why, v.canDecide, m.id === flash.refusedId, i)).join('')}</tbody></table>${pagingLinks(lang, v, 'held')}`;
+<tbody>${v.held.map(({ m, why }, i) => heldRow(lang, v.names, m, why, v.canDecide, m.id === flash.refusedId, i)).join('')}</tbody></table>${pagingLinks(lang, v, 'held')}`;
 }
 
 function alertsSection(lang: Lang, v: ReviewView): string {
@@ -205,8 +208,8 @@ function alertsSection(lang: Lang, v: ReviewView): string {
   const head = ['rvRaised', 'colProvider', 'rvScope', 'rvRule', 'rvFigure', 'rvSeverity', 'rvAction', ...(v.baselines ? ['rvBaseline' as const] : [])] as const;
   const rows = alerts.map((a) => `<tr data-alert="${esc(a.id)}">
 <td>${esc(fmtTime(a.at))}</td>
-<td class="mono">${esc(a.contentProviderId)}</td>
-<td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
+<td>${providerLabel(v.names, a.contentProviderId)}</td>
+<td>${esc(scopeText(lang, v.names, a.scope, a.key, a.contentProviderId))}</td>
 <td class="alert-rule">${esc(ruleName(lang, a.rule))}<br><span class="hint">${esc(tkOr(lang, `fig_${a.metric}`) ?? a.metric)}</span></td>
 <td>${esc(figuresText(lang, { [a.metric]: a.value }))} / ${esc(String(a.threshold))}</td>
 <td>${esc(tk(lang, `rvSev_${a.severity}`))}</td>
@@ -226,7 +229,7 @@ function actionsSection(lang: Lang, v: ReviewView): string {
   const head = ['rvAction', 'rvScope', 'rvSince', 'rvRule', 'rvFigures', ...(v.baselines ? ['rvBaseline' as const] : []), 'rvActionId', ...(canLift ? ['lkAction' as const] : [])] as const;
   const rows = actions.map((a) => `<tr data-action="${esc(a.id)}">
 <td class="action-kind">${esc(actionText(lang, a.action))}</td>
-<td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
+<td>${esc(scopeText(lang, v.names, a.scope, a.key, a.contentProviderId))}</td>
 <td>${esc(fmtTime(a.at))}</td>
 <td class="action-rule">${esc(ruleName(lang, a.rule))}</td>
 <td>${esc(figuresText(lang, a.figures))}</td>

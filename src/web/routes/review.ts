@@ -55,7 +55,11 @@ export function registerReviewRoutes(f: FastifyInstance, w: WebContext): void {
     }) ?? null;
     const baselines = gov ? await baselinesOf(p, gov, [...(alerts ?? []), ...(actions ?? [])]) : null;
     const paging = { ...at, heldNext: heldPage?.nextCursor ?? null, alertsNext: alertsPage?.nextCursor ?? null };
-    return { held, alerts, actions, baselines, governance: gov !== null, canDecide: p.role === 'admin', paging };
+    // the providers by name, through the registry's use cases: the operator's and a regulator's list, a provider its own entry
+    const names = new Map(p.role === 'content-provider'
+      ? [[p.contentProviderId, (await app.getContentProvider(p, p.contentProviderId)).name]]
+      : (p.role === 'admin' || p.role === 'regulator') ? (await app.listContentProviders(p)).map((c) => [c.id, c.name]) : []);
+    return { held, alerts, actions, baselines, governance: gov !== null, canDecide: p.role === 'admin', paging, names };
   };
   /**
    * The baseline of each provider or port the alerts and actions name, through the same use case as
