@@ -138,11 +138,12 @@ describe('the records page', () => {
     assert.equal(found.statusCode, 200);
     assert.match(found.body, /<input id="type" name="type" type="text" value="content_provider.create"/);
     // message classes and events by their labels, audit actions as recorded
-    assert.match(found.body, /<datalist id="record-types">[^]*<option value="commercial" label="商业 \(commercial\)">[^]*<option value="consent_granted" label="给予同意 \(consent_granted\)">[^]*<option value="records.query">[^]*<\/datalist>/);
+    assert.match(found.body, /<datalist id="record-types">[^]*<option value="commercial" label="商业 \(commercial\)">[^]*<option value="consent_granted" label="给予同意 \(consent_granted\)">[^]*<option value="records.query" label="查询法定记录 \(records\.query\)">[^]*<\/datalist>/);
     assert.doesNotMatch(found.body, /如 commercial|如 opt_out/);
     const rows = cells(found.body);
     assert.ok(rows.length >= 2, 'both providers\' creation');
-    for (const r of rows) assert.equal(r[7], 'content_provider.create');
+    // the action by its label, as recorded after it
+    for (const r of rows) assert.equal(r[7], '登记企业 (content_provider.create)');
     // a misspelt action: refused by both, the name it likely meant said (before: 200, no records)
     const api = await admin('/v1/records?type=records.qurey');
     assert.equal(api.statusCode, 400, api.body);

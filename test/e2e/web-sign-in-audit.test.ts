@@ -62,10 +62,11 @@ describe('web sign-ins in the audit records', () => {
     const { regulator } = await staffCookies(g);
     const r = await g.http.inject({ method: 'GET', url: '/web/records?kind=audit&type=web.sign_in', headers: { cookie: regulator } });
     assert.equal(r.statusCode, 200, r.body.slice(0, 500));
-    assert.ok((r.body.match(/<td>web\.sign_in<\/td><\/tr>/g) ?? []).length >= 2, 'the sign-ins made above, as rows');
+    // each by its label, the action as recorded after it
+    assert.ok((r.body.match(/<td>网页登录 \(web\.sign_in\)<\/td><\/tr>/g) ?? []).length >= 2, 'the sign-ins made above, as rows');
     const out = await g.http.inject({ method: 'GET', url: '/web/records?kind=audit&type=web.sign_out', headers: { cookie: regulator } });
     assert.equal(out.statusCode, 200);
-    assert.match(out.body, /<td>web\.sign_out<\/td><\/tr>/);
+    assert.match(out.body, /<td>网页退出 \(web\.sign_out\)<\/td><\/tr>/);
   });
 });
 

@@ -13,6 +13,7 @@ import { shanghaiDayOrTime } from '../../app/validate.js';
 import { colon, t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
 import { alertBox, esc, field, fmtTime, providerLabel, providerSelect, type ProviderName } from '../html.js';
 import { codeLabel } from '../code-labels.js';
+import { auditLabel } from '../audit-labels.js';
 import { RULE_IDS, ruleName } from '../rule-labels.js';
 import { withRule } from '../form-errors.js';
 import { RECORD_TYPES } from '../../app/record-filter-values.js';
@@ -66,9 +67,9 @@ export function shanghaiDays(from: string, to: string): { from?: string; to?: st
 const select = (id: string, label: string, value: string, options: [string, string][]) => `<label for="${id}">${esc(label)}</label>
 <select id="${id}" name="${id}">${options.map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
 
-/** Message types and subscription events by their labels where the pages have them; audit actions as recorded. */
+/** Message types, subscription events and audit actions by their labels, the value after it. */
 const typeOption = (lang: Lang, v: string): string => {
-  const label = tkOr(lang, `cls_${v}`) ?? tkOr(lang, `ev_${v}`);
+  const label = tkOr(lang, `cls_${v}`) ?? tkOr(lang, `ev_${v}`) ?? auditLabel(lang, v);
   return `<option value="${esc(v)}"${label ? ` label="${esc(`${label} (${v})`)}"` : ''}>`;
 };
 
@@ -136,7 +137,12 @@ function summaryOf(lang: Lang, r: RecordItem): string {
     const evidence = b.evidence && typeof b.evidence === 'object' ? (b.evidence as Record<string, unknown>) : {};
     return [ev === null ? null : tkOr(lang, `ev_${ev}`) ?? ev, str(b.category) ?? str(evidence.category)].filter(Boolean).join(' · ');
   }
-  if (r.kind === 'audit') return str(b.action) ?? '';
+  // an audit entry's action by its label, the action as recorded after it (what the type filter takes)
+  if (r.kind === 'audit') {
+    const action = str(b.action);
+    const label = action === null ? null : auditLabel(lang, action);
+    return action === null ? '' : label === null ? action : `${label} (${action})`;
+  }
   return '';
 }
 
