@@ -8,19 +8,27 @@
  * not indexed because it collides with ordinary words (`bingdu` is 冰毒 and 病毒). Latin patterns only
  * match on word boundaries, where a removed separator counts as a boundary.
  *
- * Two kinds of context keep legitimate anti-fraud and anti-drug notices from being flagged:
+ * Three kinds of context keep legitimate anti-fraud and anti-drug notices from being flagged:
  * - `exceptions`: longer phrases that, when they cover a hit, cancel it (所谓安全账户);
- * - `negators`: words (警惕, 远离…) that cancel a hit starting within a few characters after them,
- *   and hits chained right after a cancelled one (远离冰毒、海洛因). Negation is only honoured when the
- *   caller allows it, which the content stage does for public-welfare and notification messages only,
- *   so an advertiser cannot write 拒绝… in front of an offer to get it through.
+ * - `negators`: words (警惕, 远离…) that cancel a hit starting within a few characters after them in
+ *   the same clause, and hits chained right after a cancelled one (远离冰毒、海洛因);
+ * - warning clauses: in a text that names fraud, a hit after a warning word in its clause (up to the
+ *   next ，。！？；) is a lure being warned of, however long the list (src/domain/fraud-warning.ts, the
+ *   notion both advertising detectors use): `警惕刷单返佣、网络贷款、冒充客服退款等诈骗，…` lists its
+ *   third item beyond a negator's reach, and banks, carriers and police send such notices daily.
+ * Negation and warnings are only honoured when the caller allows it, which the content stage does for
+ * public-welfare and notification messages only, so an advertiser cannot write 拒绝… in front of an
+ * offer to get it through. Neither reaches over a clause end, so a warning word elsewhere does not
+ * launder the offer after it (`警惕错过！兼职刷单日结`, `谨防诈骗。兼职刷单…，加微信`), nor over a term split
+ * by a clause end (`…、兼。职刷单`).
  *
  * A finding names the category and severity and counts hits; it never carries the matched term, so
  * nothing prohibited is echoed into logs, records or error messages.
  */
 import { pinyin } from 'pinyin-pro';
 import { AhoCorasick } from './aho-corasick.js';
-import { normalizeForMatch, normalizeText, type MatchForm } from './normalize.js';
+import { isWarningPart } from '../domain/fraud-warning.js';
+import { CLAUSE_END, normalizeForMatch, normalizeText, type MatchForm } from './normalize.js';
 
 /** What a hit in a category does: reject the message, hold it for an operator, or only count it. */
 export type Severity = 'block' | 'review' | 'flag';
@@ -146,6 +154,24 @@ const KIND_NEGATOR = 2;
 const NEGATION_REACH = 6;
 const EMPTY: readonly ContentFinding[] = Object.freeze([]);
 
+/** Where the clause holding match-form position `pos` begins: after the last ，。！？； before it (or 0). */
+function clauseStart(f: MatchForm, pos: number): number {
+  let i = pos;
+  while (i > 0 && f.breaks[i] < CLAUSE_END) i--;
+  return i;
+}
+/** Whether a clause end stands inside the hit `[s, e)`: a term cut by 。 is no list item a warning names. */
+function splitByClauseEnd(f: MatchForm, s: number, e: number): boolean {
+  for (let i = s + 1; i < e; i++) if (f.breaks[i] >= CLAUSE_END) return true;
+  return false;
+}
+/** Match-form positions `[from, to)` as a string (only for hits a negator did not cancel: rare). */
+function formString(f: MatchForm, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i += 4096) out += String.fromCharCode(...f.codes.subarray(i, Math.min(to, i + 4096)));
+  return out;
+}
+
 function isHan(s: string): boolean {
   return /^[\u3400-\u4dbf\u4e00-\u9fff]+$/.test(s);
 }
@@ -263,6 +289,7 @@ export function compileLexicon(data: LexiconData): CompiledLexicon {
     const order = Array.from({ length: nHits }, (_, i) => i).sort((a, b) => hitStart[a] - hitStart[b] || hitEnd[b] - hitEnd[a]);
     const counts = new Map<number, number>();
     let chainEnd = -1;
+    let whole: string | undefined;
     for (const i of order) {
       const s = hitStart[i];
       const e = hitEnd[i];
@@ -271,11 +298,16 @@ export function compileLexicon(data: LexiconData): CompiledLexicon {
       for (let x = 0; x < exStart.length && !cancelled; x++) {
         if (exCat[x] === c && exStart[x] <= s && exEnd[x] >= e) cancelled = true;
       }
-      if (!cancelled && opts?.allowNegation && catNegatable[c]) {
-        if (chainEnd >= 0 && s - chainEnd <= 1 && s >= chainEnd - 8) cancelled = true;
+      if (!cancelled && opts?.allowNegation && catNegatable[c] && !splitByClauseEnd(f, s, e)) {
+        const cs = clauseStart(f, s);
+        if (chainEnd >= 0 && s - chainEnd <= 1 && s >= chainEnd - 8 && cs < chainEnd) cancelled = true;
         for (let x = 0; x < negEnd.length && !cancelled; x++) {
           const gap = s - negEnd[x];
-          if (gap >= 0 && gap <= NEGATION_REACH) cancelled = true;
+          if (gap >= 0 && gap <= NEGATION_REACH && negEnd[x] > cs) cancelled = true;
+        }
+        if (!cancelled && s > cs) {
+          whole ??= formString(f, 0, f.length);
+          cancelled = isWarningPart(formString(f, cs, s), whole);
         }
         if (cancelled) chainEnd = Math.max(chainEnd, e);
       }

@@ -27,6 +27,22 @@ const DROP = 0xffff;
 const BREAK = 0xfffe;
 /** Table sentinel: the code unit expands to more than one output code unit (see EXPANSIONS). */
 const EXPAND = 0xfffd;
+/** Table sentinel: a separator that ends a clause (，): a break of {@link CLAUSE_END} strength. */
+const CLAUSE = 0xfffc;
+/** Table sentinel: a separator that ends a sentence (。！？；, a line break): {@link SENTENCE_END} strength. */
+const SENTENCE = 0xfffb;
+
+/** `MatchForm.breaks` value where a clause ended (，): a warning's scope stops there (lexicon.ts). */
+export const CLAUSE_END = 2;
+/** `MatchForm.breaks` value where a sentence ended (。！？；, a line break). */
+export const SENTENCE_END = 3;
+/**
+ * Punctuation that ends a clause or a sentence, as written (full- and half-width). Only these: 、, quotes,
+ * brackets, colons, spaces and emoji separate the items of one list (`警惕“刷单返利”、《网贷》：…`) or the
+ * characters of one word (`警 惕`), so they stay plain breaks.
+ */
+const CLAUSE_MARKS = '，,﹐';
+const SENTENCE_MARKS = '。｡．！!？?；;﹒﹔﹖﹗\n\r\u2028\u2029';
 
 /**
  * Look-alike characters folded onto the character they imitate. Cyrillic and Greek letters that are
@@ -152,6 +168,8 @@ function buildTables(): Tables {
     if (cc === 0x3000) cc = 0x20;
     classify[code] = cc;
   }
+  for (const ch of CLAUSE_MARKS) if (match[ch.charCodeAt(0)] === BREAK) match[ch.charCodeAt(0)] = CLAUSE;
+  for (const ch of SENTENCE_MARKS) if (match[ch.charCodeAt(0)] === BREAK) match[ch.charCodeAt(0)] = SENTENCE;
   return { match, expansions, classify, t2s };
 }
 
@@ -167,9 +185,11 @@ export function warmUpNormalizer(): void {
 
 /**
  * Canonical match form of a text.
- * `codes[0..length)` are UTF-16 code units of the normalised text; `breaks[i] === 1` means a separator
+ * `codes[0..length)` are UTF-16 code units of the normalised text; `breaks[i]` non-zero means a separator
  * (space, punctuation, emoji…) stood between output positions i-1 and i, which the matcher uses to
- * give Latin-letter patterns (pinyin spellings) word boundaries.
+ * give Latin-letter patterns (pinyin spellings) word boundaries. Its value says how strong the strongest
+ * separator there was: 1 any (and at `length`), {@link CLAUSE_END} a comma, {@link SENTENCE_END} a sentence
+ * end, which bound how far a warning (警惕…) covers the lexicon's terms after it.
  */
 export interface MatchForm {
   codes: Uint16Array;
@@ -187,14 +207,18 @@ export function normalizeForMatch(input: string): MatchForm {
   let pendingBreak = 0;
   for (let i = 0; i < n; i++) {
     const m = match[input.charCodeAt(i)];
-    if (m < EXPAND) {
+    if (m < SENTENCE) {
       if (pendingBreak) {
-        breaks[len] = 1;
+        breaks[len] = pendingBreak;
         pendingBreak = 0;
       }
       codes[len++] = m;
     } else if (m === BREAK) {
-      pendingBreak = 1;
+      if (pendingBreak === 0) pendingBreak = 1;
+    } else if (m === SENTENCE) {
+      pendingBreak = SENTENCE_END;
+    } else if (m === CLAUSE) {
+      if (pendingBreak < CLAUSE_END) pendingBreak = CLAUSE_END;
     } else if (m === EXPAND) {
       const ex = expansions.get(input.charCodeAt(i))!;
       if (len + ex.length >= codes.length) {
@@ -206,12 +230,12 @@ export function normalizeForMatch(input: string): MatchForm {
         breaks = bb;
       }
       if (pendingBreak) {
-        breaks[len] = 1;
+        breaks[len] = pendingBreak;
         pendingBreak = 0;
       }
       for (let k = 0; k < ex.length; k++) codes[len++] = ex[k];
       // an expansion like ㈠ → (一) carried punctuation: it ends with a break
-      pendingBreak = 1;
+      if (pendingBreak === 0) pendingBreak = 1;
     }
     // DROP: nothing, not even a break: zero-width characters inside a word must not split it
   }

@@ -87,6 +87,39 @@ describe('prohibited-content lexicon', () => {
     assert.equal(lex.scan('拒绝平庸生活，本店长期大量出售冰毒', { allowNegation: true })[0].category, 'drugs');
   });
 
+  test('an anti-fraud notice listing lures after a warning word passes however long the list (、, “”, 《》, two sentences, traditional)', () => {
+    // 冒充客服退款 (a fraud term) third in a list is beyond a negator's 6 characters: these were refused
+    const notices = [
+      '【某银行】警惕刷单返佣、网络贷款、冒充客服退款等诈骗，请勿向他人透露验证码。',
+      '【某银行】警惕“刷单返佣”、“网络贷款”、“冒充客服退款”等诈骗，请勿向他人透露验证码。',
+      '【某银行】警惕《刷单返佣》、《网络贷款》、《冒充客服退款》等诈骗手法，请勿向他人透露验证码。',
+      '【某通信】近期电信诈骗高发。请警惕网络贷款、游戏装备交易、冒充客服退款等骗局，谨防投资理财高回报、稳赚不赔等说法。',
+      '【某派出所】謹防網絡貸款、遊戲裝備交易、冒充客服退款等騙局。如遇可疑情況請撥打110。',
+      '【某银行】当心以下诈骗：网络贷款、兼职点赞、冒充客服退款。',
+      '【某某县公安局】警惕投资理财高回报、稳赚不赔等说法，所谓内部消息、带单老师都是骗局。',
+    ];
+    for (const t of notices) {
+      assert.deepEqual(lex.scan(t, { allowNegation: true }), [], t);
+      // still only where negation is allowed (public welfare, notification): an advert cannot warn its way through
+      assert.notDeepEqual(lex.scan(t), [], t);
+    }
+  });
+
+  test('a warning word does not launder an offer outside its clause, nor a term split by a clause end', () => {
+    const evasions = [
+      '警惕错过！兼职刷单日结，加V：xxx', // a warning word in front, unrelated (and the text names no fraud)
+      '警惕诈骗！兼职刷单日结，加V：xxx', // … naming fraud, in another sentence
+      '谨防诈骗。刷单返利日结300，加微信', // an actual offer after the warning
+      '谨防诈骗，刷单返利日结300，加微信', // … in the next clause
+      '谨防诈骗。兼 职 刷 单日结300，加微信', // … with the term's characters split
+      '谨防诈骗、兼。职刷单日结300，加微信', // a term cut by 。 so that it starts inside the warning's clause
+      '【市禁毒办】远离毒品。冰毒、海洛因，货到付款', // a negator's reach stops at the sentence end too
+      '警惕错过：限时报名、日结300、兼职刷单，加微信', // a list after a warning word, in a text naming no fraud
+    ];
+    for (const t of evasions) assert.notDeepEqual(lex.scan(t, { allowNegation: true }), [], t);
+    assert.equal(lex.scan('谨防诈骗。刷单返利日结300，加微信', { allowNegation: true })[0].category, 'fraud');
+  });
+
   test('operator extensions merge: new category, appended terms, overridden severity', () => {
     const ext: LexiconData = { categories: { fraud: { severity: 'review', terms: ['高薪招聘打字员'] }, pyramid: { label: '传销', terms: ['拉人头返利'] } } };
     const merged = compileLexicon(mergeLexicons(DEFAULT_LEXICON_DATA, ext));

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeText, normalizeForMatch, foldForClassifier, toSimplified } from '../../../src/content/normalize.js';
+import { normalizeText, normalizeForMatch, foldForClassifier, toSimplified, CLAUSE_END, SENTENCE_END } from '../../../src/content/normalize.js';
 
 describe('normalizeText', () => {
   test('traditional → simplified, full-width → half-width, lower case', () => {
@@ -29,6 +29,12 @@ describe('normalizeText', () => {
     const f = normalizeForMatch('ab cd');
     assert.equal(f.length, 4);
     assert.deepEqual(Array.from(f.breaks.subarray(0, 5)), [0, 0, 1, 0, 1]);
+  });
+  test('breaks say how strong the separator was: a comma ends a clause, 。！？； and a line break a sentence', () => {
+    // the lexicon's warnings (警惕…) cover terms up to the clause end, never past it
+    const f = normalizeForMatch('警惕“甲”、《乙》，丙 ！丁\n戊；己,庚.辛');
+    assert.equal(normalizeText('警惕“甲”、《乙》，丙 ！丁\n戊；己,庚.辛'), '警惕甲乙丙丁戊己庚辛');
+    assert.deepEqual(Array.from(f.breaks.subarray(0, 11)), [0, 0, 1, 1, CLAUSE_END, SENTENCE_END, SENTENCE_END, SENTENCE_END, CLAUSE_END, 1, 1]);
   });
   test('empty and separator-only input', () => {
     assert.equal(normalizeText(''), '');
