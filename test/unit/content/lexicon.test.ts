@@ -114,7 +114,7 @@ describe('prohibited-content lexicon', () => {
       '谨防诈骗。兼 职 刷 单日结300，加微信', // … with the term's characters split
       '谨防诈骗、兼。职刷单日结300，加微信', // a term cut by 。 so that it starts inside the warning's clause
       '【市禁毒办】远离毒品。冰毒、海洛因，货到付款', // a negator's reach stops at the sentence end too
-      '警惕错过：限时报名、日结300、兼职刷单，加微信', // a list after a warning word, in a text naming no fraud
+      '警惕错过：限时报名、日结300、兼职刷单，加微信', // a list after a warning word, in a text naming no fraud (refused before too: guards the warning clause's condition)
     ];
     for (const t of evasions) assert.notDeepEqual(lex.scan(t, { allowNegation: true }), [], t);
     assert.equal(lex.scan('谨防诈骗。刷单返利日结300，加微信', { allowNegation: true })[0].category, 'fraud');
