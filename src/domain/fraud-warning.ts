@@ -3,7 +3,9 @@
  * police and platforms list the lures they warn of (`警惕刷单返利、加好友领福利、陌生链接领红包，这些都是诈骗！`),
  * so the words of an offer appear in them without any offer being made. Both advertising detectors
  * (the trained classifier's clause scoring in src/content/classifier.ts and the rule-based detector in
- * src/pipeline/ad-detector.ts) read such a part as a warning, never as an offer on its own.
+ * src/pipeline/ad-detector.ts) read such a part as a warning, never as an offer on its own, and the
+ * prohibited-content lexicon (src/content/lexicon.ts) does not count a term after a warning word in its
+ * clause (`…冒充客服退款等诈骗` third in such a list) where it honours negation.
  *
  * Both a warning word in the part and a word naming fraud somewhere in the text are required, so that
  * an offer cannot pass as a warning by a word alone: `谨防错过全场5折` names no fraud, and in `…谨防诈骗，
