@@ -16,6 +16,7 @@ import type { UpstreamOptions } from './upstream.js';
 import type { PortedNumbersData } from './ported-numbers.js';
 import { within } from '../../app/within.js';
 import { DEFAULT_SESSION_OPTIONS } from '../session/session.js';
+import { DEFAULT_UNBIND_WAIT_MS } from '../transport/connection.js';
 import { workerScript } from '../../runtime/worker-script.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import type { UpstreamLinkControl, UpstreamLinkControlResult, UpstreamLinkSource, UpstreamLinksSnapshot, UpstreamLinkStatus } from '../../ports/upstream-links.js';
@@ -96,12 +97,13 @@ function unknownStatus(c: UpstreamOptions['links'][number]): UpstreamLinkStatus 
 
 /**
  * How long the thread's links may take to close, each as its connection allows (SmppConnection.close:
- * our submits in flight answered, then the unbind_resp, then the deliver_sm that crossed our unbind,
- * each within the session's response timeout; then 2 s for the socket's end). 32 s by default; a
- * thread whose links are down answers at once.
+ * our submits in flight answered within the session's response timeout, then the unbind_resp within
+ * DEFAULT_UNBIND_WAIT_MS, then the deliver_sm that crossed our unbind within the response timeout;
+ * then 2 s for the socket's end). 24 s by default; a thread whose links are down answers at once.
+ * Only a bound: a silent SMSC holds the close about 2 s (its unbind_resp), not this.
  */
 export function closeBoundMs(o: Pick<UpstreamOptions, 'link'>): number {
-  return 3 * (o.link?.session?.responseTimeoutMs ?? DEFAULT_SESSION_OPTIONS.responseTimeoutMs) + 2000;
+  return 2 * (o.link?.session?.responseTimeoutMs ?? DEFAULT_SESSION_OPTIONS.responseTimeoutMs) + DEFAULT_UNBIND_WAIT_MS + 2000;
 }
 
 export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLinkControl {

@@ -21,7 +21,7 @@ import type { SmppBindRegistry } from '../../ports/smpp-binds.js';
 import { SharedBinds } from './shared-binds.js';
 import { responseFor } from '../session/responses.js';
 import { DEFAULT_SESSION_OPTIONS, type Session, type SessionOptions } from '../session/session.js';
-import { SmppConnection } from '../transport/connection.js';
+import { DEFAULT_UNBIND_WAIT_MS, SmppConnection } from '../transport/connection.js';
 import { smppStatusFor } from '../status-map.js';
 import type { AppEvents, Channel, MessageNaming, Principal, ReceiptRequest, SubmitOutcome } from '../../app/types.js';
 import { SmsguardError } from '../../domain/errors.js';
@@ -392,7 +392,7 @@ export class SmppServer {
       if (this.credentialTimer) clearTimeout(this.credentialTimer);
       this.credentialTimer = null;
       const closing = Promise.all([this.server, this.tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))));
-      const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? 2000 };
+      const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? DEFAULT_UNBIND_WAIT_MS };
       await Promise.all([...this.conns].map((c) => c.close(o)));
       await closing;
       // every bind here ended: its rows go at once, the other processes take the slots and shares
@@ -514,7 +514,7 @@ export class SmppServer {
    */
   async revokeCredential(credentialId: string): Promise<void> {
     this.revoked.add(credentialId);
-    const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? 2000 };
+    const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? DEFAULT_UNBIND_WAIT_MS };
     const conns: Conn[] = [];
     for (const prov of this.providers.values()) for (const b of prov.binds) if (b.account.credentialId === credentialId) conns.push(b.conn);
     await Promise.all(conns.map((c) => c.close(o)));

@@ -12,6 +12,16 @@ import { FrameSplitter, DEFAULT_MAX_PDU_LENGTH } from '../pdu/frame.js';
 import type { Pdu } from '../pdu/types.js';
 import { Session, type SessionHandler, type SessionOptions } from '../session/session.js';
 
+/**
+ * How long a peer has to answer our unbind (once our requests in flight are settled) before its
+ * socket is closed anyway. The unbind_resp carries nothing to record: a peer that has not answered
+ * it within 2 s is most likely not answering at all (an SMSC or ESME answers in milliseconds), and
+ * a longer wait only holds an operator's stop (SIGTERM, Ctrl-C) per silent link. Kannel likewise
+ * gives up on an unanswered unbind and closes. What was in flight is settled before the unbind goes
+ * (Session.unbind), within its own response timeout, so cutting this wait short loses nothing.
+ */
+export const DEFAULT_UNBIND_WAIT_MS = 2000;
+
 export interface ConnectionOptions {
   session: Partial<SessionOptions> & { role: 'smsc' | 'esme' };
   /** Pause reading when this many octets wait in the socket's write buffer. */
@@ -42,6 +52,8 @@ export class SmppConnection<C = unknown> {
   /** Reading stopped for a graceful close: requests handed up get answered, no new ones are read. */
   private draining = false;
   private readonly drainWaiters: (() => void)[] = [];
+  /** Set by `close` while it waits: our unbind was written, the peer's time to answer it starts. */
+  private onUnbindSent: (() => void) | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -116,6 +128,7 @@ export class SmppConnection<C = unknown> {
 
   private write(pdu: Pdu): void {
     if (this.ended || this.socket.destroyed) return;
+    if (this.onUnbindSent !== null && pdu.command === 'unbind') this.onUnbindSent();
     this.out.push(encodePdu(pdu));
     if (!this.outScheduled) {
       this.outScheduled = true;
@@ -196,14 +209,17 @@ export class SmppConnection<C = unknown> {
    * unbind: a submit the application recorded must not lose its submit_sm_resp (the ESME would
    * resubmit it, a duplicate). Once unbinding, the session answers new submits ESME_RSYSERR (smsc
    * role; Session.refusedStatus). The unbind itself goes once our requests in flight (deliver_sm)
-   * have their answers or timed out (Session.unbind). `unbindWaitMs` (default: the session's
-   * response timeout, the time it gives the unbind_resp itself): how long the peer has to answer
-   * the unbind before the socket is destroyed (counted after that wait). When the unbind_resp came
+   * have their answers or timed out (Session.unbind). `unbindWaitMs` (default
+   * DEFAULT_UNBIND_WAIT_MS, 2 s): how long the peer has to answer the unbind before the socket is
+   * destroyed, counted from when the unbind is written, or from our last answer to requests the
+   * peer sent across it (a peer may hold its unbind_resp for those answers: it is waiting for us,
+   * not silent; at most our response timeout for them). When the unbind_resp came
    * while deliver_sm that crossed our unbind are still being answered (esme role: receipts and MO
    * being recorded), the socket stays until they are, at most the response timeout after the
    * unbind_resp, as the session gives them. Before 2026-12-07 the socket went 3 s after the unbind
    * whatever the session waited for: a receipt recorded after that lost its ESME_ROK, and the SMSC
-   * delivered it again at the next bind.
+   * delivered it again at the next bind. From 2026-12-07 to 2026-12-08 the unbind_resp itself had
+   * the response timeout (10 s): a peer that never answers held every stop that long.
    */
   async close(opts: { drainMs?: number; unbindWaitMs?: number } = {}): Promise<void> {
     if (this.socket.destroyed) return;
@@ -220,20 +236,49 @@ export class SmppConnection<C = unknown> {
     // unref'd timer a caller awaiting close() could find its process ending under it (a shutdown's
     // later steps never run; seen as "Promise resolution is still pending but the event loop has
     // already resolved" in test/integration/smpp/compose.test.ts when the peer closed late).
-    // Our unbind waits for the answers to our requests in flight (deliver_sm; Session.unbind), each
-    // settled within the response timeout: the peer's time to answer the unbind starts after that.
+    // Our unbind waits for the answers to our requests in flight (Session.unbind), each settled
+    // within the response timeout: the peer's time to answer the unbind starts once it is written.
     const responseTimeoutMs = this.session.opts.responseTimeoutMs;
+    const unbindWaitMs = opts.unbindWaitMs ?? DEFAULT_UNBIND_WAIT_MS;
+    const start = this.now();
     const settle = this.session.unbindHeld ? responseTimeoutMs : 0;
-    let t: NodeJS.Timeout;
-    const backstop = (): void => {
-      // the deliver_sm that crossed our unbind get their answers' time from the unbind_resp
-      const until = this.session.answersAfterUnbindUntil;
-      const left = until === null ? 0 : until - this.now();
-      if (left > 0) t = setTimeout(backstop, left);
-      else this.socket.destroy();
+    // the latest we answer what the peer sent across our unbind (our response timeout for them)
+    const owedUntil = start + settle + responseTimeoutMs;
+    let unbindAt: number | null = this.session.unbindHeld ? null : start;
+    let t: NodeJS.Timeout | undefined;
+    const arm = (at: number): void => {
+      clearTimeout(t);
+      t = setTimeout(backstop, Math.max(0, at - this.now()));
     };
-    t = setTimeout(backstop, settle + (opts.unbindWaitMs ?? responseTimeoutMs));
+    const backstop = (): void => {
+      if (this.socket.destroyed) return;
+      const now = this.now();
+      if (unbindAt === null) {
+        // still held for our requests in flight: they time out within `settle`
+        if (now < start + settle) return arm(start + settle);
+        unbindAt = now;
+      }
+      // the unbind_resp came while deliver_sm that crossed our unbind are being answered: their
+      // answers' time runs from it
+      const until = this.session.answersAfterUnbindUntil;
+      if (until !== null) return until > now ? arm(until) : void this.socket.destroy();
+      // No unbind_resp yet, but requests the peer sent across our unbind are still being answered:
+      // it may hold its unbind_resp for them (SMPP 3.4 §4.2; smsguard's server does), so it waits
+      // for us and is not silent. It gets the unbind wait again from our last answer.
+      if (this.session.inboundInFlight > 0 && now < owedUntil) {
+        this.drainWaiters.push(() => arm(Math.min(this.now(), owedUntil) + unbindWaitMs));
+        return arm(owedUntil);
+      }
+      if (now < unbindAt + unbindWaitMs) return arm(unbindAt + unbindWaitMs);
+      this.socket.destroy();
+    };
+    this.onUnbindSent = () => {
+      unbindAt = this.now();
+      arm(unbindAt + unbindWaitMs);
+    };
+    arm(unbindAt === null ? start + settle : start + unbindWaitMs);
     await closed;
     clearTimeout(t);
+    this.onUnbindSent = null;
   }
 }
