@@ -2,7 +2,7 @@
  * Opens the store a `--db` value names: a `postgres://` URL opens the PostgreSQL store (migrations
  * applied first; an optional schema pins the search_path), anything else is a SQLite file path.
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SmsguardError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
@@ -108,6 +108,22 @@ export function sqliteOpenProblem(e: unknown, path: string): unknown {
 }
 
 /**
+ * `start` and `migrate` write the database: a file this user may only read is refused in one line
+ * before it is opened. SQLite opens such a file read-only without a word, and the first write
+ * (`start`'s admin token, a migration) failed with a stack trace. The other commands read an
+ * existing install (a copy may well be read-only) and are not asked this.
+ */
+function requireWritableFile(path: string): void {
+  if (!existsSync(path) || !statSync(path).isFile()) return;
+  try {
+    accessSync(path, fsConstants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'EACCES';
+    throw new SmsguardError('invalid_request', `cannot write the SQLite database at ${path} (${code}): smsguard needs to write the file and its folder (its WAL beside it); give this user write permission on them, or --db a copy it may write`, {}, 'db');
+  }
+}
+
+/**
  * Opens the store. `existing: true` for the commands that work on an install someone already made
  * (token create, records, inspect, backup): a SQLite path or a PostgreSQL schema that is not there is
  * refused ({@link requireExistingInstall}) instead of created. Only `start` and `migrate` create.
@@ -123,6 +139,7 @@ export async function openStore(db: string, opts: { schema?: string; poolSize?: 
     return { store, kind: 'postgres', description: `PostgreSQL ${withoutPassword(db)}${opts.schema ? ` (schema ${opts.schema})` : ''}` };
   }
   // Each month of records is a file beside the main one (src/store/sqlite/month-files.ts).
+  if (!opts.existing && db !== ':memory:') requireWritableFile(resolve(db));
   let store: SqliteStore;
   try {
     store = new SqliteStore(db, opts.sqlite);

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -427,4 +427,52 @@ test('start refuses a SMSGUARD_ADMIN_TOKEN no Authorization header can carry, in
   };
   assert.match(run('my admin secret 2026', 'spaced-token'), /^invalid configuration:\n {2}SMSGUARD_ADMIN_TOKEN: character 3 is a space, a control character or not ASCII; .*Authorization: Bearer <token>/);
   assert.match(run('管理员的令牌管理员的令牌管理员的令牌', 'chinese-token'), /SMSGUARD_ADMIN_TOKEN: character 1 is a space/);
+});
+
+test('start and migrate on a --db this user may not write (a read-only folder, a read-only file) are one "smsguard:" line naming it, exit 1, no stack; verify still reads the file', { skip: process.platform === 'win32' }, () => {
+  // Permissions do not hold for root: as root, the command runs as nobody (65534), in a folder nobody can read.
+  const asRoot = process.getuid?.() === 0;
+  const owner = asRoot ? 65534 : process.getuid!();
+  const home = mkdtempSync(join(tmpdir(), 'smsguard-cli-perm-'));
+  chmodSync(home, 0o755);
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      encoding: 'utf8', cwd: home, timeout: 60_000,
+      // a bundle would be written where this user may not write: sources through tsx
+      env: { ...ENV, SMSGUARD_BUNDLE: 'off', HOME: home },
+      ...(asRoot ? { uid: owner, gid: owner } : {}),
+    });
+    return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  };
+  try {
+    // a folder it may not write: the gateway lock, the first file start writes there, said so (was a stack: SqliteError: unable to open database file)
+    const ro = join(home, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    const a = run('start', '--http-port', '0', '--smpp-port', '0', '--db', join(ro, 'g.db'));
+    assert.equal(a.code, 1, a.out + a.err);
+    assertOneLine(a.err, /^smsguard: cannot write the folder .*\/ro \(SQLITE_CANTOPEN\): .*give --db a path in a folder this user may write/);
+    const m = run('migrate', '--db', join(ro, 'g.db'));
+    assert.equal(m.code, 1, m.out + m.err);
+    assertOneLine(m.err, /^smsguard: cannot open the SQLite database at .*\/ro\/g\.db: check that its folder exists and may be written$/);
+    // a database file it may only read (its folder writable): SQLite opened it read-only without a word,
+    // and the first write failed with a stack (SqliteError: attempt to write a readonly database)
+    const rw = join(home, 'rw');
+    mkdirSync(rw);
+    if (asRoot) chownSync(rw, owner, owner);
+    const made = run('migrate', '--db', join(rw, 'g.db'));
+    assert.equal(made.code, 0, made.err);
+    chmodSync(join(rw, 'g.db'), 0o444);
+    for (const args of [['start', '--http-port', '0', '--smpp-port', '0'], ['migrate']]) {
+      const r = run(...args, '--db', join(rw, 'g.db'));
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
+      assert.doesNotMatch(r.out, /smsguard is running/);
+      assertOneLine(r.err, /^smsguard: cannot write the SQLite database at .*\/rw\/g\.db \(EACCES\): .*write permission/);
+    }
+    // reading it is fine: a read-only copy may be verified
+    const v = run('records', 'verify', '--db', join(rw, 'g.db'));
+    assert.equal(v.code, 0, v.err);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

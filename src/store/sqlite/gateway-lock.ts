@@ -10,7 +10,8 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { SmsguardError } from '../../domain/errors.js';
 
 /** Where the lock of the database at `dbPath` lives. */
 export const gatewayLockPath = (dbPath: string): string => `${dbPath}-gateway-lock`;
@@ -35,13 +36,18 @@ export interface GatewayLock {
 export function acquireGatewayLock(dbPath: string): GatewayLock | null {
   const path = gatewayLockPath(dbPath);
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: 0 });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: 0 });
+  } catch (e) {
+    throw lockProblem(e, dbPath, path);
+  }
   try {
     db.exec('BEGIN EXCLUSIVE');
   } catch (e) {
     db.close();
     if ((e as { code?: string }).code === 'SQLITE_BUSY') return null;
-    throw e;
+    throw lockProblem(e, dbPath, path);
   }
   let held = true;
   return {
@@ -56,4 +62,16 @@ export function acquireGatewayLock(dbPath: string): GatewayLock | null {
       }
     },
   };
+}
+
+/**
+ * SQLite's refusal to create or write the lock file, said in one line naming the folder: the lock is
+ * the first file `start` writes beside the database, so a folder smsguard may not write is seen here
+ * first (before 2026-12-08 a stack trace, "SqliteError: unable to open database file"). Other errors
+ * pass as they are.
+ */
+function lockProblem(e: unknown, dbPath: string, path: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (code !== 'SQLITE_CANTOPEN' && !(typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')))) return e;
+  return new SmsguardError('invalid_request', `cannot write the folder ${dirname(path)} (${code}): smsguard keeps the SQLite database ${basename(dbPath)}, its WAL and its gateway lock ${basename(path)} there; give --db a path in a folder this user may write, or let it write this one`, {}, 'db');
 }
