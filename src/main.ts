@@ -38,7 +38,7 @@ import { contentMetrics } from './http/content-metrics.js';
 import { loadContentConfig } from './config/content-files.js';
 import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
-import { hostname } from 'node:os';
+import { constants as osConstants, hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { addScopeOptions, registerRecordsCommands, requireGatewayKey, scopeFromOptions, startRecords } from './cli/records.js';
 import { privateLoggerOptions } from './http/log-privacy.js';
@@ -50,6 +50,7 @@ import { registerTokenCommands } from './cli/tokens.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { formatCliError } from './cli/error-output.js';
+import { StartInterrupted } from './runtime/start-interrupted.js';
 import { listenProblem } from './cli/listen-problem.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 import { mnpProblemLines } from './config/mnp-file.js';
@@ -75,17 +76,57 @@ import { withoutPassword } from './runtime/without-password.js';
  */
 async function start(config: Config): Promise<void> {
   const closers = new Closers();
+  const starting = new StartSignals();
   try {
-    await startGateway(config, closers);
+    await startGateway(config, closers, starting);
   } catch (e) {
-    await closers.close(false);
+    // interrupted: everything opened so far may have taken work already, so it is closed as at a stop
+    await closers.close(e instanceof StartInterrupted);
     throw e;
+  } finally {
+    starting.release();
+  }
+}
+
+/**
+ * SIGTERM or SIGINT while `start` is still loading (migrations, content files, the ported-numbers
+ * list, binds): before 2026-12-08 Node's default ended the process on the spot, silently, with
+ * whatever was half open left to the exit (and a migration cut in the middle). Now the step in
+ * progress finishes, the start stops at the next piece it opens, closes what had opened and exits
+ * with the signal's code; a second signal exits at once (as a second one does after the start).
+ */
+class StartSignals {
+  signal: NodeJS.Signals | null = null;
+  private readonly onSignal = (sig: NodeJS.Signals): void => {
+    if (this.signal) {
+      process.stderr.write(`smsguard: a second ${sig} while starting: exiting now\n`);
+      process.exit(1);
+    }
+    this.signal = sig;
+    process.stderr.write(`smsguard: ${sig} while starting: stopping once the step in progress is done (a second signal exits at once)\n`);
+  };
+  constructor() {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+  /** Throws StartInterrupted if a signal came. */
+  check(): void {
+    if (this.signal) throw new StartInterrupted(this.signal);
+  }
+  /** The start is over (running, or failed): the running gateway's own handlers take over. */
+  release(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
   }
 }
 
 /** Starts everything, registering with `closers` how to close each piece once it is open. */
-async function startGateway(config: Config, closers: Closers): Promise<void> {
-  const undo = (what: string, close: Closer) => closers.add(what, close);
+async function startGateway(config: Config, closers: Closers, starting: StartSignals): Promise<void> {
+  // a signal during the start stops it once the piece just opened is registered (StartSignals)
+  const undo = (what: string, close: Closer) => {
+    closers.add(what, close);
+    starting.check();
+  };
   // A chosen admin token that could never be sent in a header, refused before anything opens (a short one is warned of below).
   const tokenProblem = adminTokenProblem(process.env.SMSGUARD_ADMIN_TOKEN);
   if (tokenProblem) throw new ConfigError([tokenProblem]);
@@ -395,6 +436,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     await closers.close(true, (what, e) => log.error(e, `${what} shutdown`));
     process.exit(0);
   };
+  // the last moment a signal during the start stops it; from here on the running gateway's handlers answer
+  starting.check();
+  starting.release();
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // The banner only once the signals are handled: a supervisor (or a test) that reads it and sends
@@ -533,5 +577,6 @@ buildCli()
     // Exit 1 for every failure, as commander's own usage errors do. Exit 2 is an answer, not a failure, set
     // by the command itself: `records verify` (and `export`) found damage; `mnp check`: the number is not in the list.
     process.stderr.write(`${formatCliError(e)}\n`);
-    process.exit(1);
+    // stopped by a signal while starting: the signal's exit code (128 + its number), as Node's default gave
+    process.exit(e instanceof StartInterrupted ? 128 + osConstants.signals[e.signal] : 1);
   });

@@ -10,6 +10,7 @@ import { GatewayLockedError } from '../store/sqlite/gateway-lock.js';
 import { DatabaseUnreachableError } from '../store/open.js';
 import { MonthFileError } from '../store/sqlite/month-files.js';
 import { BusClaimedError, BusUnreachableError } from '../queue/nats.js';
+import { StartInterrupted } from '../runtime/start-interrupted.js';
 
 /** Codes that report something wrong inside smsguard or beyond it, not in what the user gave. */
 const INTERNAL: ReadonlySet<ErrorCode> = new Set(['internal_error', 'upstream_unavailable']);
@@ -36,7 +37,7 @@ function pathProblem(e: unknown): string | null {
 
 /** True for a failure the user caused and can fix from its message alone. */
 export function isUserError(e: unknown): boolean {
-  return e instanceof ConfigError || e instanceof GatewayLockedError || e instanceof DatabaseUnreachableError || e instanceof BusUnreachableError || e instanceof BusClaimedError || e instanceof MonthFileError
+  return e instanceof ConfigError || e instanceof GatewayLockedError || e instanceof DatabaseUnreachableError || e instanceof BusUnreachableError || e instanceof BusClaimedError || e instanceof MonthFileError || e instanceof StartInterrupted
     || (e instanceof SmsguardError && !INTERNAL.has(e.code)) || pathProblem(e) !== null;
 }
 
