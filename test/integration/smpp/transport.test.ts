@@ -92,3 +92,51 @@ test('esme close: the SMSC answers our unbind at once while a deliver_sm that cr
   smsc!.destroy();
   await new Promise((r) => server.close(r));
 });
+
+test('smsc close: the ESME answers the deliver_sm in flight but never our unbind; the unbind wait counts from the unbind, not from the response timeout the deliver_sm had', { timeout: 20_000 }, async () => {
+  // A raw ESME: answers a deliver_sm 300 ms after it comes, ignores the unbind (and all else).
+  const got: Pdu[] = [];
+  let conn: SmppConnection | null = null;
+  let bound = false;
+  const server = createServer((s: Socket) => {
+    conn = new SmppConnection(s, { session: { role: 'smsc', responseTimeoutMs: 5000 }, tickMs: 50 }, {
+      onBind: () => {
+        conn!.session.acceptBind('esme');
+        bound = true;
+      },
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const c = connect({ host: '127.0.0.1', port });
+  await new Promise((r) => c.once('connect', r));
+  const closed = new Promise<void>((r) => c.once('close', () => r()));
+  c.on('error', () => undefined);
+  const fs = new FrameSplitter();
+  c.on('data', (d: Buffer) => fs.push(d, (f) => {
+    const p = decodePdu(Buffer.from(f));
+    got.push(p);
+    if (p.command === 'deliver_sm') setTimeout(() => c.write(encodePdu(responseFor(p, CommandStatus.ESME_ROK))), 300);
+  }));
+  c.write(encodePdu({ command: 'bind_transceiver', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }));
+  const end = Date.now() + 3000;
+  while (!bound) {
+    if (Date.now() > end) throw new Error('not bound');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  let answered = -1;
+  conn!.handler.onResponse = (r) => void (answered = r.command_status);
+  conn!.session.request({ ...smDefaults(), command: 'deliver_sm', sequence_number: 0, esm_class: 0x04, source_addr: '1', destination_addr: '2', short_message: Buffer.from('id:1 stat:DELIVRD') }, undefined, Date.now());
+  await new Promise((r) => setTimeout(r, 20));
+  const t0 = Date.now();
+  await conn!.close({ unbindWaitMs: 500 });
+  const took = Date.now() - t0;
+  await closed;
+  assert.equal(answered, CommandStatus.ESME_ROK, 'the deliver_sm had its answer before the unbind');
+  const iResp = got.findIndex((p) => p.command === 'deliver_sm');
+  const iUnbind = got.findIndex((p) => p.command === 'unbind');
+  assert.ok(iUnbind > iResp && iResp >= 0, 'the unbind went after the deliver_sm');
+  // 300 ms for the answer, 500 ms for the unbind_resp; before 2026-12-08 5 s + 500 ms (the wait counted from the response timeout)
+  assert.ok(took >= 700 && took < 2000, `closed after ${took} ms`);
+  await new Promise((r) => server.close(r));
+});
