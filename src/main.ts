@@ -50,7 +50,7 @@ import { registerTokenCommands } from './cli/tokens.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { formatCliError } from './cli/error-output.js';
-import { StartInterrupted } from './runtime/start-interrupted.js';
+import { StartInterrupted, StartSignals } from './runtime/start-signals.js';
 import { listenProblem } from './cli/listen-problem.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 import { mnpProblemLines } from './config/mnp-file.js';
@@ -85,38 +85,6 @@ async function start(config: Config): Promise<void> {
     throw e;
   } finally {
     starting.release();
-  }
-}
-
-/**
- * SIGTERM or SIGINT while `start` is still loading (migrations, content files, the ported-numbers
- * list, binds): before 2026-12-08 Node's default ended the process on the spot, silently, with
- * whatever was half open left to the exit (and a migration cut in the middle). Now the step in
- * progress finishes, the start stops at the next piece it opens, closes what had opened and exits
- * with the signal's code; a second signal exits at once (as a second one does after the start).
- */
-class StartSignals {
-  signal: NodeJS.Signals | null = null;
-  private readonly onSignal = (sig: NodeJS.Signals): void => {
-    if (this.signal) {
-      process.stderr.write(`smsguard: a second ${sig} while starting: exiting now\n`);
-      process.exit(1);
-    }
-    this.signal = sig;
-    process.stderr.write(`smsguard: ${sig} while starting: stopping once the step in progress is done (a second signal exits at once)\n`);
-  };
-  constructor() {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
-  }
-  /** Throws StartInterrupted if a signal came. */
-  check(): void {
-    if (this.signal) throw new StartInterrupted(this.signal);
-  }
-  /** The start is over (running, or failed): the running gateway's own handlers take over. */
-  release(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
   }
 }
 

@@ -10,7 +10,7 @@ import { GatewayLockedError } from '../store/sqlite/gateway-lock.js';
 import { DatabaseUnreachableError } from '../store/open.js';
 import { MonthFileError } from '../store/sqlite/month-files.js';
 import { BusClaimedError, BusUnreachableError } from '../queue/nats.js';
-import { StartInterrupted } from '../runtime/start-interrupted.js';
+import { StartInterrupted } from '../runtime/start-signals.js';
 
 /** Codes that report something wrong inside smsguard or beyond it, not in what the user gave. */
 const INTERNAL: ReadonlySet<ErrorCode> = new Set(['internal_error', 'upstream_unavailable']);

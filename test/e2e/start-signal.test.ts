@@ -1,5 +1,5 @@
 /**
- * SIGTERM or SIGINT while `smsguard start` is still loading (src/main.ts, StartSignals): the step in
+ * SIGTERM or SIGINT while `smsguard start` is still loading (src/runtime/start-signals.ts): the step in
  * progress (here the first start's migrations) finishes, the start stops, closes what had opened
  * and exits with the signal's code, saying so in one line on stderr (no stack, no banner); the
  * gateway lock is given back and the next start on the same database runs. Before 2026-12-08 Node's
