@@ -8,26 +8,30 @@
  * not indexed because it collides with ordinary words (`bingdu` is 冰毒 and 病毒). Latin patterns only
  * match on word boundaries, where a removed separator counts as a boundary.
  *
- * Three kinds of context keep legitimate anti-fraud and anti-drug notices from being flagged:
+ * Four kinds of context keep legitimate anti-fraud, anti-drug and anti-gambling notices from being flagged:
  * - `exceptions`: longer phrases that, when they cover a hit, cancel it (所谓安全账户);
  * - `negators`: words (警惕, 远离…) that cancel a hit starting within a few characters after them in
  *   the same clause, and hits chained right after a cancelled one (远离冰毒、海洛因);
  * - warning clauses: in a text that names fraud, a hit after a warning word in its clause (up to the
  *   next ，。！？；) is a lure being warned of, however long the list (src/domain/fraud-warning.ts, the
  *   notion both advertising detectors use): `警惕刷单返佣、网络贷款、冒充客服退款等诈骗，…` lists its
- *   third item beyond a negator's reach, and banks, carriers and police send such notices daily.
+ *   third item beyond a negator's reach, and banks, carriers and police send such notices daily;
+ * - warning texts: a text that names drugs or gambling as a harm in a warning sense and holds no sales
+ *   hook anywhere warns of all that category's terms in it, over sentences and before the warning
+ *   (`珍爱生命，远离毒品。冰毒、海洛因都是毒品`, `冰毒、海洛因危害大，请远离毒品`): fraud-warning.ts
+ *   `warnsOfCategory`, where the words and why they are chosen live.
  * Negation and warnings are only honoured when the caller allows it, which the content stage does for
  * public-welfare and notification messages only, so an advertiser cannot write 拒绝… in front of an
- * offer to get it through. Neither reaches over a clause end, so a warning word elsewhere does not
- * launder the offer after it (`警惕错过！兼职刷单日结`, `谨防诈骗。兼职刷单…，加微信`), nor over a term split
- * by a clause end (`…、兼。职刷单`).
+ * offer to get it through. Negators and warning clauses do not reach over a clause end, so a warning
+ * word elsewhere does not launder the offer after it (`警惕错过！兼职刷单日结`, `谨防诈骗。兼职刷单…，加微信`),
+ * nor over a term split by a clause end (`…、兼。职刷单`); none of the four cancels such a split term.
  *
  * A finding names the category and severity and counts hits; it never carries the matched term, so
  * nothing prohibited is echoed into logs, records or error messages.
  */
 import { pinyin } from 'pinyin-pro';
 import { AhoCorasick } from './aho-corasick.js';
-import { isWarningPart } from '../domain/fraud-warning.js';
+import { isWarningPart, warnsOfCategory } from '../domain/fraud-warning.js';
 import { CLAUSE_END, normalizeForMatch, normalizeText, type MatchForm } from './normalize.js';
 
 /** What a hit in a category does: reject the message, hold it for an operator, or only count it. */
@@ -290,6 +294,7 @@ export function compileLexicon(data: LexiconData): CompiledLexicon {
     const counts = new Map<number, number>();
     let chainEnd = -1;
     let whole: string | undefined;
+    let warned: Map<number, boolean> | undefined;
     for (const i of order) {
       const s = hitStart[i];
       const e = hitEnd[i];
@@ -308,6 +313,13 @@ export function compileLexicon(data: LexiconData): CompiledLexicon {
         if (!cancelled && s > cs) {
           whole ??= formString(f, 0, f.length);
           cancelled = isWarningPart(formString(f, cs, s), whole);
+        }
+        if (!cancelled) {
+          whole ??= formString(f, 0, f.length);
+          warned ??= new Map();
+          let w = warned.get(c);
+          if (w === undefined) warned.set(c, (w = warnsOfCategory(categories[c], whole)));
+          cancelled = w;
         }
         if (cancelled) chainEnd = Math.max(chainEnd, e);
       }

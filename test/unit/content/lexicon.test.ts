@@ -120,6 +120,43 @@ describe('prohibited-content lexicon', () => {
     assert.equal(lex.scan('谨防诈骗。刷单返利日结300，加微信', { allowNegation: true })[0].category, 'fraud');
   });
 
+  test('an anti-drug or anti-gambling notice warns of its whole list, across sentences and before the warning', () => {
+    // each was refused: a negator's reach and a warning clause stop at the sentence end (the first three passed
+    // before that by reaching over it), and nothing covered a list put before the warning (the fourth)
+    const notices = [
+      '【禁毒办】珍爱生命，远离毒品。冰毒、海洛因、K粉都是毒品，一旦沾染后果严重。',
+      '【禁毒办】珍爱生命，远离毒品！冰毒、海洛因都是毒品。',
+      '【公安】拒绝毒品。吸食冰毒违法，举报电话110。',
+      '【禁毒办】冰毒、海洛因危害大，请远离毒品。',
+      '【禁毒办】6·26国际禁毒日：摇头丸、K粉、冰毒等新型毒品危害大，发现涉毒线索请拨打举报电话。',
+      '【公安】警惕“听话水”“失忆水”等新型毒品，切勿饮用陌生人给的饮料。珍爱生命，远离毒品。',
+      '【公安】远离赌博，珍爱家庭。百家乐、时时彩都是网络赌博，参与即违法，举报电话110。',
+      '【某派出所】網絡賭博害人害己！百家樂、真人荷官都是陷阱，請遠離賭博。',
+    ];
+    for (const t of notices) {
+      assert.deepEqual(lex.scan(t, { allowNegation: true }), [], t);
+      assert.notDeepEqual(lex.scan(t), [], t); // an advert cannot warn its way through
+    }
+    assert.deepEqual(lex.scan('【公安】远离冰毒、海洛因，珍爱生命。', { allowNegation: true }), []);
+  });
+
+  test('a drug or gambling pitch dressed as a warning stays refused', () => {
+    const pitches: Array<[string, string]> = [
+      ['【市禁毒办】远离毒品。冰毒、海洛因，货到付款', 'drugs'], // terms of sale
+      ['远离毒品。冰毒、海洛因都有。加 V：abc123', 'drugs'], // the contact in a sentence of its own
+      ['拒绝毒品！冰 毒 摇头丸 现 货，私聊', 'drugs'],
+      ['拒绝毒品。冰毒海洛因 13800138000', 'drugs'], // a mobile number is a contact
+      ['冰毒、海洛因危害大，远离毒品，一克300元', 'drugs'],
+      ['【公安】远离赌博！百家乐真人荷官，首存送100%，注册即送彩金 www.x.com', 'gambling'],
+      ['远离赌博。百家乐、真人荷官，赢了提现秒到，扫码进群', 'gambling'],
+      ['远离毒品。百家乐、时时彩', 'gambling'], // a warning of drugs does not cover gambling
+      ['冰毒、海洛因、摇头丸都有', 'drugs'], // the category named as no harm
+    ];
+    for (const [t, category] of pitches) assert.equal(lex.scan(t, { allowNegation: true })[0]?.category, category, t);
+    // fraud is not warned of as a whole text: its pitches borrow anti-fraud words and need no sales hook
+    assert.equal(lex.scan('【某银行】谨防诈骗，远离骗局。您的账户已被冻结请登录网址核实', { allowNegation: true })[0]?.category, 'fraud');
+  });
+
   test('operator extensions merge: new category, appended terms, overridden severity', () => {
     const ext: LexiconData = { categories: { fraud: { severity: 'review', terms: ['高薪招聘打字员'] }, pyramid: { label: '传销', terms: ['拉人头返利'] } } };
     const merged = compileLexicon(mergeLexicons(DEFAULT_LEXICON_DATA, ext));
