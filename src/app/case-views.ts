@@ -14,6 +14,7 @@ import { actorOf, caseAccountsInProvince, deadlineInfo, hashAccessCode, loadVisi
 import { storableText } from './validate.js';
 import { mustBeFilterAccount } from './known-provider.js';
 import { ownFilter } from './access.js';
+import { queryTime } from './records.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -68,7 +69,8 @@ export interface CaseDetail extends CaseView {
 
 export async function getCaseDetail(ctx: AppContext, p: Principal, id: string): Promise<CaseDetail> {
   const c = await loadVisible(ctx, p, id);
-  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.view', { caseId: id });
+  // The case's id, whether it was asked for by id or by reference: the audit names one case one way.
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.view', { caseId: c.id });
   const [events, measures] = await Promise.all([ctx.store.cases.events(c.id), ctx.store.cases.measures({ caseId: c.id })]);
   return {
     ...caseSummary(c, p, ctx.clock.now()),
@@ -85,7 +87,23 @@ export async function getCaseDetail(ctx: AppContext, p: Principal, id: string): 
  * the province's providers or the operator's own account ({@link caseAccountsInProvince}); the store
  * selects them, so `limit` counts what the token sees and `nextCursor` pages on.
  */
-export async function listCases(ctx: AppContext, p: Principal, q: { state?: string; contentProviderId?: string; msisdn?: string; limit?: number; cursor?: string }): Promise<{ cases: CaseView[]; nextCursor: string | null }> {
+/** What `GET /v1/cases` filters on, as the query gives it (strings, checked by {@link listCases}). */
+export interface CaseListQuery {
+  state?: string;
+  contentProviderId?: string;
+  msisdn?: string;
+  /** The 12321 centre's own reference of the report (`externalRef`). */
+  externalRef?: string;
+  /** `true`: the deadline the case owes has passed; `false`: one is running and has not. */
+  overdue?: string;
+  /** Filed at or after / before: ISO-8601 date-times with their offset. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export async function listCases(ctx: AppContext, p: Principal, q: CaseListQuery): Promise<{ cases: CaseView[]; nextCursor: string | null }> {
   if (p.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
   const states = q.state ? q.state.split(',').filter(Boolean) : undefined;
   if (states && !states.every(isCaseState)) throw new SmsguardError('invalid_request', 'state: one or more of received, forwarded, investigating, answered, closed, escalated, withdrawn', {}, 'state', { id: 'state_unknown' });
@@ -97,20 +115,38 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   }
   // Refused here, before a regulator's query is audited, rather than by the store.
   if (q.cursor) decodeCursor(q.cursor);
+  if (q.overdue !== undefined && q.overdue !== 'true' && q.overdue !== 'false') throw new SmsguardError('invalid_request', 'overdue: true (the deadline the case owes has passed) or false (one is running and has not)', {}, 'overdue');
+  const from = queryTime(q.from, 'from');
+  const to = queryTime(q.to, 'to');
+  if (from !== undefined && to !== undefined && from >= to) throw new SmsguardError('invalid_request', 'to: must be after from (to is exclusive)', {}, 'to');
+  const externalRef = q.externalRef === undefined || q.externalRef === '' ? undefined : storableText(q.externalRef, 'externalRef').trim();
   // A provider's filter naming another provider (or none that exists) is refused, as on every list:
   // it was answered with the caller's own cases, as if they were the other's.
   const contentProviderId = ownFilter(p, q.contentProviderId);
   const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
-  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', { state: q.state ?? null, contentProviderId: contentProviderId ?? null });
+  if (p.role === 'regulator') {
+    await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', {
+      state: q.state ?? null, contentProviderId: contentProviderId ?? null,
+      // Only the filters given, so a query recorded before these existed reads the same.
+      ...(externalRef !== undefined ? { externalRef } : {}), ...(q.overdue !== undefined ? { overdue: q.overdue === 'true' } : {}),
+      ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
+    });
+  }
   // After the audit (a regulator's query is recorded, answered or not). The operator's own account
   // has cases; a province-limited token gets none for an unknown id, as for another province's provider.
   await mustBeFilterAccount(ctx, p, contentProviderId, 'providers-and-operator');
   // The scope goes into the query, so the page is cut after it: full while more cases follow.
-  const scope = p.role === 'regulator' ? { providersIn: await caseAccountsInProvince(ctx, p), from: p.from, to: p.to } : {};
-  const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, limit, cursor: q.cursor, ...scope });
+  const scope = p.role === 'regulator' ? { providersIn: await caseAccountsInProvince(ctx, p) } : {};
+  // The dates asked for, within a regulator token's own: the later start, the earlier end.
+  const dates = p.role === 'regulator' ? { from: later(from, p.from), to: earlier(to, p.to) } : { from, to };
   const now = ctx.clock.now();
+  const deadline = q.overdue === undefined ? undefined : { at: now, overdue: q.overdue === 'true' };
+  const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, externalRef, deadline, limit, cursor: q.cursor, ...scope, ...dates });
   return { cases: r.cases.map((c) => caseSummary(c, p, now)), nextCursor: r.nextCursor };
 }
+
+const later = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+const earlier = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /** The complainant's view: reference + access code; no evidence, the number masked. */
 export async function publicCaseStatus(ctx: AppContext, reference: string, accessCode: string): Promise<Record<string, unknown>> {

@@ -72,6 +72,9 @@ export function canSee(p: Principal, c: CaseRow): boolean {
  * A case reference as a person types it back (lower case, full-width characters from an input method,
  * spaces around it): references are `C`, digits and upper-case hex, so each is the same reference.
  */
+/** A case's public reference (`C20261130A1B2C3D4`: `C`, the Shanghai day, 8 hex characters), as {@link normalizeReference} gives it. */
+export const CASE_REFERENCE = /^C\d{8}[0-9A-F]{8}$/;
+
 export function normalizeReference(reference: string): string {
   return reference.normalize('NFKC').trim().toUpperCase();
 }
@@ -99,7 +102,10 @@ export function emitComplaint(ctx: AppContext, c: CaseRow, action: CaseAction | 
 }
 
 export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {
-  const c = await ctx.store.cases.getCase(id);
+  // Staff are given the reference (the complainant reads it out, a credit-file entry and the status
+  // page name it), not the internal id: either opens the case. It was 404 `no case C…` for a case there.
+  let c = await ctx.store.cases.getCase(id);
+  if (!c && CASE_REFERENCE.test(normalizeReference(id))) c = await ctx.store.cases.getCaseByReference(normalizeReference(id));
   // A provider touching another provider's case: forbidden (issue 2); scopes of other roles stay not_found.
   if (c && p.role === 'content-provider' && !canSee(p, c)) throw new SmsguardError('forbidden', `case ${id} is not about this content provider`, OWN_DATA_REF, undefined, { id: 'case_other_provider', params: { id } });
   if (!c || !canSee(p, c) || !(await caseInProvince(ctx, p, c))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`, {}, undefined, { id: 'case_not_found', params: { id } });

@@ -11,7 +11,7 @@ import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import type { TrailReasonCode } from '../domain/case-notes.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
-import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
+import { getCaseDetail, listCases, publicCaseStatus, type CaseListQuery } from './case-views.js';
 import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, complaintRatesFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, withdrawEntry, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
 import { AddressWindow } from './address-window.js';
@@ -115,7 +115,7 @@ export class ComplaintService {
   getCase(p: Principal, id: string) { return getCaseDetail(this.ctx, p, id); }
   /** Matches the evidence again (e.g. with a sender the centre learnt later). */
   rematch(p: Principal, id: string, body: Record<string, unknown> = {}) { return rematchEvidence(this.ctx, p, id, body); }
-  listCases(p: Principal, q: Parameters<typeof listCases>[2]) { return listCases(this.ctx, p, q); }
+  listCases(p: Principal, q: CaseListQuery) { return listCases(this.ctx, p, q); }
   /**
    * The complainant's status view. `from` (the caller's address, `req.ip`) is refused once it has
    * given {@link ComplaintOptions.statusFailures} wrong references or codes in the window, whatever

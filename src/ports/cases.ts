@@ -81,13 +81,29 @@ export interface CaseFilter {
    */
   providersIn?: readonly string[];
   msisdn?: string;
+  /** The 12321 centre's own reference of the report the case was filed from. */
+  externalRef?: string;
   /** Created at or after / before (epoch ms). */
   from?: number;
   to?: number;
+  /**
+   * The deadline the case owes (`owedDeadline` in src/domain/case.ts: the forward while never
+   * forwarded, else the answer, in `escalated` too) passed at `at` (`overdue: true`, its due time at
+   * or before `at`, as a case view's `deadline.overdue`) or still running (`overdue: false`, due
+   * after `at`). A case owing none (answered, closed, withdrawn) is in neither.
+   */
+  deadline?: { at: number; overdue: boolean };
   limit: number;
   /** Opaque cursor from a previous page (newest first). */
   cursor?: string;
 }
+
+/**
+ * The SQL for the due time of the deadline a case owes ({@link CaseFilter.deadline}; both adapters:
+ * the same columns and states), NULL for a case owing none. Mirrors `owedDeadline` (src/domain/case.ts).
+ */
+export const OWED_DEADLINE_SQL = `CASE WHEN state = 'received' OR (state = 'escalated' AND forwarded_at IS NULL) THEN forward_due_at
+  WHEN state IN ('forwarded', 'investigating', 'escalated') THEN answer_due_at END`;
 
 /** Patch applied together with a transition; only the given fields change. */
 export type CasePatch = Partial<Pick<CaseRow, 'state' | 'contentProviderId' | 'forwardedAt' | 'answeredAt' | 'closedAt' | 'answerDueAt' | 'finding' | 'answerText' | 'answerMessageId' | 'escalatedReason' | 'evidence' | 'matchedMessageId'>>;

@@ -25,12 +25,16 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
         type: 'object', additionalProperties: false,
         properties: {
           state: { type: 'string', description: 'Comma-separated states' }, contentProviderId: { type: 'string' }, msisdn: { type: 'string' },
+          externalRef: { type: 'string', maxLength: 200, description: "The 12321 centre's own reference of the report the case was filed from (`reference` of POST /v1/reports)" },
+          overdue: { type: 'string', enum: ['true', 'false'], description: 'true: the deadline the case owes (deadline.dueAt) has passed, escalated cases included; false: one is running and has not. A case owing none (answered, closed, withdrawn) is in neither' },
+          from: { type: 'string', description: 'Filed at or after: an ISO-8601 date-time with its offset (2026-12-01T00:00:00+08:00; in a URL the + as %2B)' },
+          to: { type: 'string', description: 'Filed before (exclusive), as from' },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, cursor: { type: 'string', maxLength: 20 },
         },
       },
       response: {
         200: caseList,
-        400: errorResponse('A state, number or cursor that is not valid'),
+        400: errorResponse('A state, number, overdue, from/to or cursor that is not valid'),
         401: UNAUTHORIZED,
         403: ownDataFilter('a role that reads no cases'),
         404: unknownProviderFilter('providers-and-operator'),
@@ -39,13 +43,16 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
     },
   }, async (req) => {
     const q = req.query as Record<string, string | undefined>;
-    return svc().listCases(req.principal, { state: q.state, contentProviderId: q.contentProviderId, msisdn: q.msisdn, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
+    return svc().listCases(req.principal, {
+      state: q.state, contentProviderId: q.contentProviderId, msisdn: q.msisdn, externalRef: q.externalRef, overdue: q.overdue, from: q.from, to: q.to,
+      limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor,
+    });
   });
 
   f.get('/v1/cases/:id', {
     onRequest: requireAuth,
     schema: {
-      tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline', params: idParam,
+      tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline, by its id (case_…) or its reference (C…)', params: idParam,
       response: {
         200: caseDetail,
         401: UNAUTHORIZED,

@@ -9,6 +9,7 @@ import { SmsguardError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import { knownCreditSummary } from '../../domain/credit-summary.js';
 import type { CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, CreditWithdrawal, MeasureRow, VolumeRow } from '../../ports/cases.js';
+import { OWED_DEADLINE_SQL } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
 import type { Client } from './db.js';
@@ -106,6 +107,8 @@ export class PgCases implements ComplaintsStore {
     if (f.contentProviderId) w.add(`content_provider_id = ${w.arg(f.contentProviderId)}`);
     if (f.providersIn !== undefined) w.add(`content_provider_id = ANY(${w.arg(f.providersIn)}::text[])`);
     if (f.msisdn) w.add(`msisdn = ${w.arg(f.msisdn)}`);
+    if (f.externalRef !== undefined) w.add(`external_ref = ${w.arg(f.externalRef)}`);
+    if (f.deadline) w.add(`(${OWED_DEADLINE_SQL}) ${f.deadline.overdue ? '<=' : '>'} ${w.arg(f.deadline.at)}`);
     if (f.from !== undefined) w.add(`created_at >= ${w.arg(f.from)}`);
     if (f.to !== undefined) w.add(`created_at < ${w.arg(f.to)}`);
     if (f.cursor) w.add(`seq < ${w.arg(decodeCursor(f.cursor))}`);

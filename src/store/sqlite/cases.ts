@@ -10,6 +10,7 @@ import { knownCreditSummary } from '../../domain/credit-summary.js';
 import type {
   CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, CreditWithdrawal, MeasureRow, VolumeRow,
 } from '../../ports/cases.js';
+import { OWED_DEADLINE_SQL } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
 import { creditWithdrawRecord } from '../credit-audit.js';
@@ -146,6 +147,8 @@ export class SqliteCases implements ComplaintsStore {
       args.push(JSON.stringify(f.providersIn));
     }
     if (f.msisdn) { where.push('msisdn = ?'); args.push(f.msisdn); }
+    if (f.externalRef !== undefined) { where.push('external_ref = ?'); args.push(f.externalRef); }
+    if (f.deadline) { where.push(`(${OWED_DEADLINE_SQL}) ${f.deadline.overdue ? '<=' : '>'} ?`); args.push(f.deadline.at); }
     if (f.from !== undefined) { where.push('created_at >= ?'); args.push(f.from); }
     if (f.to !== undefined) { where.push('created_at < ?'); args.push(f.to); }
     if (f.cursor) { where.push('seq < ?'); args.push(decodeCursor(f.cursor)); }

@@ -97,6 +97,33 @@ function contract(name: string, open: () => Promise<{ store: Store; dispose(): P
       assert.deepEqual((await s().casesOf(cp, T0 + 1, T0 + 4)).map((c) => c.id), [rows[1].id, rows[2].id, rows[3].id]);
     });
 
+    test('list by the 12321 centre\'s reference, and by the deadline owed: passed or running, escalated cases by the one they owe', async (t) => {
+      if (skip) return t.skip(skip);
+      const cp = uid('cp');
+      const ext = uid('12321');
+      const at = T0 + 10 * DAY;
+      const rows = {
+        receivedLate: caseRow({ contentProviderId: cp, externalRef: ext, forwardDueAt: at - 1 }),
+        receivedDueNow: caseRow({ contentProviderId: cp, forwardDueAt: at }),
+        receivedRunning: caseRow({ contentProviderId: cp, forwardDueAt: at + 1 }),
+        forwardedLate: caseRow({ contentProviderId: cp, state: 'forwarded', forwardedAt: T0, forwardDueAt: at + DAY, answerDueAt: at - 1 }),
+        investigatingRunning: caseRow({ contentProviderId: cp, state: 'investigating', forwardedAt: T0, forwardDueAt: at - DAY, answerDueAt: at + DAY }),
+        escalatedOwesForward: caseRow({ contentProviderId: cp, state: 'escalated', forwardDueAt: at - 1, answerDueAt: at + DAY }),
+        escalatedOwesAnswer: caseRow({ contentProviderId: cp, state: 'escalated', forwardedAt: T0, forwardDueAt: at - DAY, answerDueAt: at + DAY }),
+        answered: caseRow({ contentProviderId: cp, state: 'answered', forwardedAt: T0, answeredAt: T0, forwardDueAt: at - DAY, answerDueAt: at - DAY }),
+        withdrawn: caseRow({ contentProviderId: cp, state: 'withdrawn', forwardDueAt: at - DAY }),
+      };
+      for (const c of Object.values(rows)) await s().createCase(c, ev(c, 'created', null, c.state));
+      const ids = async (f: Omit<Parameters<Store['cases']['listCases']>[0], 'limit' | 'contentProviderId'>) =>
+        (await s().listCases({ ...f, contentProviderId: cp, limit: 50 })).cases.map((c) => c.id).sort();
+      const of = (...names: (keyof typeof rows)[]) => names.map((n) => rows[n].id).sort();
+      assert.deepEqual(await ids({ externalRef: ext }), of('receivedLate'));
+      assert.deepEqual(await ids({ externalRef: uid('12321') }), []);
+      assert.deepEqual(await ids({ deadline: { at, overdue: true } }), of('receivedLate', 'receivedDueNow', 'forwardedLate', 'escalatedOwesForward'));
+      assert.deepEqual(await ids({ deadline: { at, overdue: false } }), of('receivedRunning', 'investigatingRunning', 'escalatedOwesAnswer'));
+      assert.deepEqual(await ids({ deadline: { at, overdue: true }, states: ['escalated'] }), of('escalatedOwesForward'));
+    });
+
     test('countCasesOf (when the adapter has it) agrees with counting casesOf', async (t) => {
       if (skip) return t.skip(skip);
       const cp = uid('cp');
