@@ -12,7 +12,7 @@ import type { TrailReasonCode } from '../domain/case-notes.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus, type CaseListQuery } from './case-views.js';
-import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, complaintRatesFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, withdrawEntry, type ComplaintRate } from './credit.js';
+import { VolumeCounter, addRegulatorEntry, getEntry, complaintRate, complaintRateFor, complaintRatesFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, withdrawEntry, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
 import { AddressWindow } from './address-window.js';
 import type { AddressLimitStore } from '../ports/address-limits.js';
@@ -150,6 +150,8 @@ export class ComplaintService {
   /** Withdraws an entry (published in error, overturned on appeal): `{reason}` required. */
   withdrawCreditEntry(p: Principal, id: string, body: Record<string, unknown>) { return withdrawEntry(this.ctx, p, id, body); }
   creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }) { return listEntries(this.ctx, p, f); }
+  /** One entry by its id, as the caller may read it (404 when it may not list it). */
+  creditEntry(p: Principal, id: string) { return getEntry(this.ctx, p, id); }
   publicCreditEntries(f: { q?: string; limit?: number; cursor?: string } = {}) { return publicEntries(this.ctx, f); }
   /** Complaints per million accepted messages in a Shanghai month `YYYY-MM`, as `p` may read them (its role and token scope). */
   complaintRateFor(p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRateFor(this.ctx, this.volume, p, contentProviderId, month); }

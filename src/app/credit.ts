@@ -216,6 +216,27 @@ export async function listEntries(ctx: AppContext, p: Principal, f: { contentPro
 }
 
 /**
+ * One credit-file entry by its id (the id the public register, a withdrawal's audit record or a list
+ * gives), as {@link listEntries} would show it to `p`: the operator and regulators whole (a token
+ * limited to a province: an entry about the operator without its evidence), a provider one of its own
+ * without notes and evidence. An entry the caller cannot list is answered as if absent (404): a
+ * regulator's outside its province or dates, a provider's another's file (so no other provider's
+ * entry is confirmed to exist). A regulator's read is audited `credit.query`, answered or not.
+ */
+export async function getEntry(ctx: AppContext, p: Principal, id: string): Promise<CreditEntryView> {
+  if (p.role !== 'content-provider') requireRole(p, 'regulator', 'admin');
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { entryId: id });
+  const e = await ctx.store.cases.getEntry(id);
+  const visible = e !== null && (p.role === 'content-provider'
+    ? e.subjectType === 'content-provider' && e.subjectId === p.contentProviderId
+    : await entryInScope(ctx, p, e));
+  if (!e || !visible) throw new SmsguardError('not_found', `no credit-file entry ${id}`, {}, undefined, { id: 'entry_not_found', params: { id } });
+  if (p.role === 'content-provider') return providerView(e);
+  if (p.role === 'regulator' && p.province && e.subjectType === 'operator') return withoutEvidence(e);
+  return e;
+}
+
+/**
  * A credit-file entry as a principal reads it: a content provider reading its own file gets it
  * without `notes` and `evidence` (the keys are left out, not emptied); a regulator token limited to a
  * province gets the operator's entries without `evidence`; regulators and the operator get the rest

@@ -127,6 +127,21 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     return svc().creditEntries(req.principal, { contentProviderId: q.contentProviderId, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
   });
 
+  f.get('/v1/credit/entries/:id', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['supervision'], security: bearerSecurity, params: idParam,
+      summary: 'One credit-file entry by its id (the id the public register or a list gives), as GET /v1/credit/entries shows it to the caller',
+      response: {
+        200: { ...creditEntry, description: 'The entry: whole for the operator and regulators (a token limited to a province: an entry about the operator without evidence), without notes and evidence for a provider\'s own' },
+        401: UNAUTHORIZED,
+        403: errorResponse('A role that may not read credit files (the report centre)'),
+        404: errorResponse('No such entry, or none the caller may list: another provider\'s, or (a regulator token) one outside its province or dates'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => svc().creditEntry(req.principal, (req.params as { id: string }).id));
+
   f.post('/v1/credit/entries', {
     onRequest: requireRoles(ROLES.addRegulatorEntry),
     schema: {
