@@ -90,12 +90,27 @@ function unknownBesideMissing(e: FastifyError, req: FastifyRequest): string {
 function unknownMeant(e: FastifyError, req: FastifyRequest): string {
   const v = e.validation?.[0];
   const key = (v?.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
+  if (e.validationContext === 'querystring' && v?.keyword === 'additionalProperties' && typeof key === 'string') return unknownParameter(key, req);
   if (e.validationContext !== 'body' || v?.keyword !== 'additionalProperties' || typeof key !== 'string' || !v.schemaPath?.startsWith('#/')) return '';
   const { schema, data } = failedAt(req, v.schemaPath, v.instancePath);
   const { properties } = (schema ?? {}) as { properties?: unknown };
   if (!properties || typeof properties !== 'object' || !data || typeof data !== 'object' || Array.isArray(data)) return '';
   const meant = closestName(key, Object.keys(properties).filter((k) => !has(data as object, k)));
   return meant ? ` (did you mean ${meant}?)` : '';
+}
+
+/**
+ * ` (did you mean state? GET /v1/cases takes state, contentProviderId, …)` for a query parameter the
+ * route does not take: the parameters it does, and the one likely meant. `?status=received` or
+ * `?overdue=true` on a list was answered `status: unknown field` alone, leaving the caller to find
+ * the filters' names in the OpenAPI document.
+ */
+function unknownParameter(key: string, req: FastifyRequest): string {
+  const { properties } = (req.routeOptions.schema?.querystring ?? {}) as { properties?: unknown };
+  const names = properties && typeof properties === 'object' ? Object.keys(properties) : [];
+  if (names.length === 0) return ` (${req.method} ${req.routeOptions.url ?? ''} takes no query parameters)`;
+  const meant = closestName(key, names.filter((k) => !has(req.query as object ?? {}, k)));
+  return ` (${meant ? `did you mean ${meant}? ` : ''}${req.method} ${req.routeOptions.url ?? ''} takes ${names.join(', ')})`;
 }
 
 /**

@@ -105,4 +105,17 @@ describe('finding cases: by reference, report reference, deadline and day filed'
     assert.equal(bad.statusCode, 400, bad.body);
     assert.equal(bad.json().error.field, 'overdue');
   });
+
+  test('a filter the list does not take is refused naming the ones it does, and the one likely meant', async () => {
+    const status = await g.http.inject({ method: 'GET', url: '/v1/cases?status=received', headers: h.centre });
+    assert.equal(status.statusCode, 400, status.body);
+    assert.equal(status.json().error.field, 'status');
+    assert.equal(status.json().error.message, 'status: unknown field (GET /v1/cases takes state, contentProviderId, msisdn, externalRef, overdue, from, to, limit, cursor)');
+    const misspelt = await g.http.inject({ method: 'GET', url: '/v1/cases?contentproviderId=cp_x', headers: h.centre });
+    assert.equal(misspelt.statusCode, 400, misspelt.body);
+    assert.match(misspelt.json().error.message, /^contentproviderId: unknown field \(did you mean contentProviderId\? GET \/v1\/cases takes state, /);
+    const kind = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?kind=warning', headers: h.regulator });
+    assert.equal(kind.statusCode, 400, kind.body);
+    assert.equal(kind.json().error.message, 'kind: unknown field (GET /v1/credit/entries takes contentProviderId, limit, cursor)');
+  });
 });
