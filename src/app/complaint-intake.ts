@@ -236,7 +236,11 @@ export async function fileComplaint(ctx: AppContext, p: Principal, body: unknown
   return filed(row, accessCode);
 }
 
-export type ReportResult = ({ ok: true } & FiledCase) | { ok: false; reference: string | null; error: ReturnType<SmsguardError['toBody']> };
+/**
+ * One report's result: its case (`alreadyFiled` true when the centre's reference was filed before
+ * with the same report, an import retried: nothing opened now), or why it opened none.
+ */
+export type ReportResult = ({ ok: true; alreadyFiled: boolean } & FiledCase) | { ok: false; reference: string | null; error: ReturnType<SmsguardError['toBody']> };
 
 /** Who may file 12321 reports (the centre, or an admin): `forbidden` naming the roles otherwise. Pages that only lead to the import ask it too. */
 export function requireReportFiler(p: Principal): void {
@@ -266,12 +270,12 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
         if (!sameReport(existing, input)) {
           throw new SmsguardError('conflict', `reports/${i}/reference: the centre's reference ${input.externalRef} was already filed as case ${existing.reference} with another report (number, sender, text, time received, request or screenshot differ); give this report its own reference`, {}, `reports/${i}/reference`, { id: 'report_reference_taken', params: { reference: input.externalRef, case: existing.reference } });
         }
-        out.push({ ok: true, ...filed(existing, null) });
+        out.push({ ok: true, alreadyFiled: true, ...filed(existing, null) });
         continue;
       }
       // Opened and forwarded in one store transaction: an item that fails leaves no case behind.
       const { row } = await openCase(ctx, input, 'report-centre', p.actorId, { fieldPrefix: `reports/${i}/`, forward: { actor: actorOf(p), reason: 'forwarded_on_import' } });
-      out.push({ ok: true, ...filed(row, null) });
+      out.push({ ok: true, alreadyFiled: false, ...filed(row, null) });
     } catch (e) {
       if (!(e instanceof SmsguardError)) throw e;
       out.push({ ok: false, reference: typeof refGuess === 'string' ? refGuess : null, error: e.toBody() });

@@ -22,6 +22,10 @@ describe('12321 reports: one reference, one report', () => {
     // the same report again (an import retried), also spelt as a case shows it
     const again = await g.http.inject({ method: 'POST', url: '/v1/reports', headers, payload: [report, { ...report, msisdn: '+86 138 0013 8301', reference: undefined, externalRef: report.reference }] });
     assert.deepEqual(again.json().results.map((r: { ok: boolean; id?: string }) => [r.ok, r.id]), [[true, filed.id], [true, filed.id]]);
+    // said as found again, not as opened: a retried import counted every report filed, new or not
+    assert.equal(filed.alreadyFiled, false);
+    assert.deepEqual(again.json().results.map((r: { alreadyFiled?: boolean }) => r.alreadyFiled), [true, true]);
+    assert.deepEqual([again.json().filed, again.json().alreadyFiled, again.json().failed], [2, 2, 0]);
 
     // another user's report under the same reference, in a file with a new one
     const other = await g.http.inject({ method: 'POST', url: '/v1/reports', headers, payload: [
@@ -33,6 +37,7 @@ describe('12321 reports: one reference, one report', () => {
     const res = other.json();
     assert.deepEqual(res.results.map((r: { ok: boolean }) => r.ok), [false, false, true]);
     assert.equal(res.filed, 1);
+    assert.equal(res.alreadyFiled, 0);
     assert.equal(res.failed, 2);
     for (const [i, r] of res.results.slice(0, 2).entries()) {
       assert.equal(r.error.code, 'conflict');

@@ -18,6 +18,7 @@ const reportResult = {
   type: 'object',
   properties: {
     ok: { type: 'boolean' },
+    alreadyFiled: { type: 'boolean', description: 'A filed report (ok true): true when its reference was filed before with the same report (an import retried; its case given again, nothing opened now), false when its case was opened now' },
     ...filedCase.properties,
     reference: { type: ['string', 'null'], description: 'The case\'s reference (C…); for a failed report, the centre\'s reference it gave, if any' },
     error: { ...errorBody.properties.error, description: 'Only for a failed report (ok false)' },
@@ -49,9 +50,10 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
           properties: {
             results: { type: 'array', items: reportResult },
             filed: { type: 'integer', description: 'Reports that filed (or found) a case' },
+            alreadyFiled: { type: 'integer', description: 'Of those, reports filed before (an import retried: their cases found, none opened now)' },
             failed: { type: 'integer', description: 'Reports that opened none' },
           },
-          required: ['results', 'filed', 'failed'],
+          required: ['results', 'filed', 'alreadyFiled', 'failed'],
         },
         401: UNAUTHORIZED,
         403: errorResponse('A role other than report-centre or admin'),
@@ -66,6 +68,6 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
     const extra = Array.isArray(b) ? undefined : Object.keys(b as object).find((k) => k !== 'reports');
     if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field`, {}, extra);
     const results = await complaintsOf(opts.app).fileReports(req.principal, items);
-    return { results, filed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+    return { results, filed: results.filter((r) => r.ok).length, alreadyFiled: results.filter((r) => r.ok && r.alreadyFiled).length, failed: results.filter((r) => !r.ok).length };
   });
 }
