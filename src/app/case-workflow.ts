@@ -222,10 +222,12 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     detail.contentProviderId = cpId;
     detail.answerDueAt = patch.answerDueAt;
   } else if (action === 'answer') {
+    // Left out, it was `text: must be a string`, which did not say an answer needs one.
+    if (body.text === undefined || body.text === null) throw new SmsguardError('invalid_request', `text: required: an answer needs the text the user receives by SMS (at most ${CASE_LIMITS.text.max} characters), with its finding`, {}, 'text', { id: 'answer_blank' });
     const text = str(body.text, 'text', { ...CASE_LIMITS.text, shape: 'text' }).trim();
     if (!text) throw new SmsguardError('invalid_request', 'text: the answer to the user must not be blank', {}, 'text', { id: 'answer_blank' });
     const finding = body.finding;
-    if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding', { id: 'finding_unknown' });
+    if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: ${finding === undefined || finding === null ? 'required: an answer says what was found, ' : ''}must be one of ${FINDINGS.join(', ')}`, {}, 'finding', { id: 'finding_unknown' });
     measures = parseMeasures(body.measures, p === 'system' ? 'system' : p.role);
     if (!c.contentProviderId) throw new SmsguardError('conflict', 'the case has no content provider to answer for', {}, undefined, { id: 'case_no_provider' });
     if (c.contentProviderId === OPERATOR_ACCOUNT_ID) {

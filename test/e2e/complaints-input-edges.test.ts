@@ -216,4 +216,17 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'fine', contentProviderId: cp.id, amountYuan: 10000 } })).statusCode, 201);
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'warning', contentProviderId: cp.id } })).statusCode, 201);
   });
+
+  test('an answer without its text or finding → 400 saying the answer needs it (text was `must be a string`)', async () => {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: await centre(), payload: [{ reference: ref(), msisdn: '13800138991', sender: '10690001', text: '取件码', contentProviderId: cp.id }] });
+    const c = r.json().results[0];
+    assert.equal(c.state, 'forwarded', r.body);
+    const noText = await g.http.inject({ method: 'POST', url: `/v1/cases/${c.id}/transitions`, headers: cp.auth, payload: { action: 'answer', finding: 'confirmed' } });
+    assert.equal(noText.statusCode, 400, noText.body);
+    assert.equal(noText.json().error.field, 'text');
+    assert.match(noText.json().error.message, /^text: required: an answer needs the text the user receives by SMS \(at most 300 characters\)/);
+    const noFinding = await g.http.inject({ method: 'POST', url: `/v1/cases/${c.id}/transitions`, headers: cp.auth, payload: { action: 'answer', text: '已处理' } });
+    assert.equal(noFinding.statusCode, 400, noFinding.body);
+    assert.equal(noFinding.json().error.message, 'finding: required: an answer says what was found, must be one of confirmed, partly_confirmed, unfounded');
+  });
 });
