@@ -149,7 +149,7 @@ export class ComplaintService {
   publishCreditEntry(p: Principal, id: string) { return publishEntry(this.ctx, p, id); }
   /** Withdraws an entry (published in error, overturned on appeal): `{reason}` required. */
   withdrawCreditEntry(p: Principal, id: string, body: Record<string, unknown>) { return withdrawEntry(this.ctx, p, id, body); }
-  creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }) { return listEntries(this.ctx, p, f); }
+  creditEntries(p: Principal, f: { contentProviderId?: string; kind?: string; limit?: number; cursor?: string }) { return listEntries(this.ctx, p, f); }
   /** One entry by its id, as the caller may read it (404 when it may not list it). */
   creditEntry(p: Principal, id: string) { return getEntry(this.ctx, p, id); }
   publicCreditEntries(f: { q?: string; limit?: number; cursor?: string } = {}) { return publicEntries(this.ctx, f); }

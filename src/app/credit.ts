@@ -19,6 +19,9 @@ import { mustBeFilterAccount } from './known-provider.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
+/** Every kind an entry may be (the route's schema lists them too: src/http/routes/credit.ts, checked against CreditKind there). */
+export const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'overdue_forward', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
+
 function entryId(ctx: AppContext): string {
   return `cfe_${ctx.ids.next('rec').slice(4)}`;
 }
@@ -195,16 +198,18 @@ async function entryInScope(ctx: AppContext, p: Principal, e: CreditEntryRow): P
  * entries {@link entryInScope} lets through; the store selects them (the province's providers, the
  * dates) so a page is cut after the scope, not before, and comes back full while more follow.
  */
-export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }): Promise<{ entries: CreditEntryView[]; nextCursor: string | null }> {
+export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; kind?: string; limit?: number; cursor?: string }): Promise<{ entries: CreditEntryView[]; nextCursor: string | null }> {
   // Another provider's id (or one that is none) is refused, as on every list: it was answered with
   // the caller's own file, as if it were the other's.
   if (p.role === 'content-provider') f = { ...f, contentProviderId: ownFilter(p, f.contentProviderId) };
   else requireRole(p, 'regulator', 'admin');
   // Refused here, before a regulator's query is audited, rather than by the store.
   if (f.cursor) decodeCursor(f.cursor);
-  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
+  const kinds = f.kind ? f.kind.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+  if (kinds && !kinds.every((k) => (CREDIT_KINDS as readonly string[]).includes(k))) throw new SmsguardError('invalid_request', `kind: one or more of ${CREDIT_KINDS.join(', ')}, comma-separated`, {}, 'kind');
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null, ...(kinds ? { kinds } : {}) });
   const scope = p.role === 'regulator' ? { providersIn: await providersInProvince(ctx, p), from: p.from, to: p.to } : {};
-  const page = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
+  const page = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, kinds: kinds as CreditKind[] | undefined, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
   // An id that lists nothing must name a provider or the operator's account (`operator`), else 404.
   // Asked only of an empty first page: an entry about the operator is filed under whatever subject id
   // the regulator gave it, which the filter finds as before. A province-limited token gets no entries

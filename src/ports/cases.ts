@@ -221,6 +221,8 @@ export interface CreditWithdrawal {
 
 export interface CreditFilter {
   subjectId?: string;
+  /** Entries of these kinds only (none given: every kind). */
+  kinds?: readonly CreditKind[];
   /**
    * A regulator's province, applied in the query so a page is cut after it: only entries about
    * these content providers, besides those about the operator (it belongs to no province and is

@@ -114,8 +114,8 @@ describe('finding cases: by reference, report reference, deadline and day filed'
     const misspelt = await g.http.inject({ method: 'GET', url: '/v1/cases?contentproviderId=cp_x', headers: h.centre });
     assert.equal(misspelt.statusCode, 400, misspelt.body);
     assert.match(misspelt.json().error.message, /^contentproviderId: unknown field \(did you mean contentProviderId\? GET \/v1\/cases takes state, /);
-    const kind = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?kind=warning', headers: h.regulator });
-    assert.equal(kind.statusCode, 400, kind.body);
-    assert.equal(kind.json().error.message, 'kind: unknown field (GET /v1/credit/entries takes contentProviderId, limit, cursor)');
+    const type = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?type=warning', headers: h.regulator });
+    assert.equal(type.statusCode, 400, type.body);
+    assert.equal(type.json().error.message, 'type: unknown field (GET /v1/credit/entries takes contentProviderId, kind, limit, cursor)');
   });
 });

@@ -82,4 +82,20 @@ describe('a credit-file entry by its id', () => {
     const centre = await g.http.inject({ method: 'GET', url: `/v1/credit/entries/${confirmed.id}`, headers: h.centre });
     assert.equal(centre.statusCode, 403, centre.body);
   });
+
+  test('GET /v1/credit/entries?kind= lists the entries of those kinds (it was 400 unknown field); an unknown kind is 400 naming them', async () => {
+    const kinds = async (query: string, headers = h.regulator) => {
+      const r = await g.http.inject({ method: 'GET', url: `/v1/credit/entries?${query}`, headers });
+      assert.equal(r.statusCode, 200, r.body);
+      return (r.json().entries as { id: string; kind: string }[]).map((e) => e.id).sort();
+    };
+    assert.deepEqual(await kinds('kind=confirmed_complaint'), [confirmed.id]);
+    assert.deepEqual(await kinds('kind=warning,note'), [otherEntry, operatorEntry].sort());
+    assert.deepEqual(await kinds(`kind=warning&contentProviderId=${other.id}`), [otherEntry]);
+    assert.deepEqual(await kinds('kind=warning', cp.auth), [], 'a provider its own file only');
+    const bad = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?kind=penalty', headers: h.regulator });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.equal(bad.json().error.field, 'kind');
+    assert.match(bad.json().error.message, /^kind: one or more of confirmed_complaint, overdue_answer, overdue_forward, /);
+  });
 });

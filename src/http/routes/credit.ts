@@ -6,9 +6,9 @@ import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import type { CreditKind } from '../../ports/cases.js';
 import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter, UNAUTHORIZED } from '../schemas.js';
-import { CREDIT_ENTRY_LIMITS, PUBLIC_PAGE } from '../../app/credit.js';
+import { CREDIT_ENTRY_LIMITS, CREDIT_KINDS, PUBLIC_PAGE } from '../../app/credit.js';
 
-const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'overdue_forward', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
+
 /** Every kind the store holds is in the schema's enum: a kind added to CreditKind fails the type check until listed here. */
 const everyKindListed: Exclude<CreditKind, (typeof CREDIT_KINDS)[number]> extends never ? true : never = true;
 void everyKindListed;
@@ -105,7 +105,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     onRequest: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries, newest first, keyset-paged (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them, selected before the page is cut)',
-      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 }, cursor: { type: 'string', maxLength: 20 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string' }, kind: { type: 'string', maxLength: 300, description: `Comma-separated kinds: ${CREDIT_KINDS.join(', ')}` }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 }, cursor: { type: 'string', maxLength: 20 } } },
       response: {
         200: {
           type: 'object',
@@ -115,7 +115,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
           },
           required: ['entries'],
         },
-        400: errorResponse('A limit or cursor that is not valid'),
+        400: errorResponse('A kind, limit or cursor that is not valid'),
         401: UNAUTHORIZED,
         403: ownDataFilter('a role that may not read credit files'),
         404: unknownProviderFilter('providers-and-operator'),
@@ -123,8 +123,8 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       },
     },
   }, async (req) => {
-    const q = req.query as { contentProviderId?: string; limit?: number; cursor?: string };
-    return svc().creditEntries(req.principal, { contentProviderId: q.contentProviderId, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
+    const q = req.query as { contentProviderId?: string; kind?: string; limit?: number; cursor?: string };
+    return svc().creditEntries(req.principal, { contentProviderId: q.contentProviderId, kind: q.kind, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
   });
 
   f.get('/v1/credit/entries/:id', {

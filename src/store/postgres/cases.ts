@@ -183,6 +183,7 @@ export class PgCases implements ComplaintsStore {
   async listEntries(f: CreditFilter): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }> {
     const w = new Where();
     if (f.subjectId) w.add(`subject_id = ${w.arg(f.subjectId)}`);
+    if (f.kinds?.length) w.add(`kind = ANY(${w.arg(f.kinds)}::text[])`);
     if (f.providersIn !== undefined) w.add(`(subject_type = 'operator' OR (subject_type = 'content-provider' AND subject_id = ANY(${w.arg(f.providersIn)}::text[])))`);
     if (f.from !== undefined) w.add(`at >= ${w.arg(f.from)}`);
     if (f.to !== undefined) w.add(`at < ${w.arg(f.to)}`);

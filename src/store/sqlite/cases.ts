@@ -224,6 +224,7 @@ export class SqliteCases implements ComplaintsStore {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.subjectId) { where.push('subject_id = ?'); args.push(f.subjectId); }
+    if (f.kinds?.length) { where.push(`kind IN (${f.kinds.map(() => '?').join(', ')})`); args.push(...f.kinds); }
     if (f.providersIn !== undefined) {
       // json_each: one bound parameter however many providers a province has.
       where.push("(subject_type = 'operator' OR (subject_type = 'content-provider' AND subject_id IN (SELECT value FROM json_each(?))))");

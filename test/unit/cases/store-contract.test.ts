@@ -124,6 +124,17 @@ function contract(name: string, open: () => Promise<{ store: Store; dispose(): P
       assert.deepEqual(await ids({ deadline: { at, overdue: true }, states: ['escalated'] }), of('escalatedOwesForward'));
     });
 
+    test('credit entries by kind', async (t) => {
+      if (skip) return t.skip(skip);
+      const subject = uid('cp');
+      const rows = [entry({ subjectId: subject, kind: 'warning' }), entry({ subjectId: subject, kind: 'fine', amountYuan: 10000 }), entry({ subjectId: subject, kind: 'note' })];
+      for (const e of rows) await s().addEntry(e);
+      const ids = async (kinds: CreditEntryRow['kind'][]) => (await s().listEntries({ subjectId: subject, kinds, limit: 10 })).entries.map((e) => e.id).sort();
+      assert.deepEqual(await ids(['fine']), [rows[1].id]);
+      assert.deepEqual(await ids(['warning', 'note']), [rows[0].id, rows[2].id].sort());
+      assert.deepEqual(await ids([]), rows.map((e) => e.id).sort(), 'none given: every kind');
+    });
+
     test('countCasesOf (when the adapter has it) agrees with counting casesOf', async (t) => {
       if (skip) return t.skip(skip);
       const cp = uid('cp');
