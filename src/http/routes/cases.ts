@@ -7,9 +7,12 @@ import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import { isCaseAction } from '../../domain/case.js';
 import { requireCaseAction } from '../../app/case-workflow.js';
-import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter, UNAUTHORIZED } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, ownDataFilter, unknownProviderFilter, UNAUTHORIZED } from '../schemas.js';
 import { CASE_LIMITS } from '../../app/case-workflow.js';
 import { caseDetail, caseList, caseView } from '../case-schemas.js';
+
+/** A case in the path: its id or its reference, either opens it (loadVisible, src/app/case-workflow.ts). */
+const caseParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64, description: 'The case id (case_…) or its reference (C20261201AD38193F, in either case)' } }, required: ['id'] } as const;
 
 /** The 404 of a case id: none, or (a regulator) none it may see, said alike so as not to tell which. */
 const noCase = errorResponse('No case with this id (for a regulator: none within its province and dates)');
@@ -52,7 +55,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
   f.get('/v1/cases/:id', {
     onRequest: requireAuth,
     schema: {
-      tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline, by its id (case_…) or its reference (C…)', params: idParam,
+      tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline, by its id (case_…) or its reference (C…)', params: caseParam,
       response: {
         200: caseDetail,
         401: UNAUTHORIZED,
@@ -72,7 +75,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
       if (isCaseAction(action)) requireCaseAction(req.principal, action);
     },
     schema: {
-      tags: ['complaints'], security: bearerSecurity, params: idParam,
+      tags: ['complaints'], security: bearerSecurity, params: caseParam,
       summary: 'Move a case: forward, investigate, answer, close, reopen, escalate, withdraw (see docs/COMPLAINTS.md for who may)',
       // A field it does not know is refused (400 naming it), not dropped: a misspelt finding or
       // measures closed the case without them.
@@ -108,7 +111,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
   f.post('/v1/cases/:id/evidence', {
     onRequest: requireRoles(ROLES.rematchEvidence),
     schema: {
-      tags: ['complaints'], security: bearerSecurity, params: idParam,
+      tags: ['complaints'], security: bearerSecurity, params: caseParam,
       summary: 'Match the evidence again (centre, operator, regulator), optionally with the sender learnt since; the state stays',
       body: { type: 'object', additionalProperties: false, properties: { sender: { type: 'string', description: boundSaid(CASE_LIMITS.sender) }, reason: { type: 'string', description: boundSaid(CASE_LIMITS.reason) } } },
       response: {
