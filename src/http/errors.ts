@@ -114,6 +114,20 @@ function unknownParameter(key: string, req: FastifyRequest): string {
 }
 
 /**
+ * ` (month: a Shanghai month, YYYY-MM)` for a required query parameter the request lacks, from its
+ * schema's description: Ajv's `must have required property 'month'` named it but not what to give
+ * (`GET /v1/content-providers/{id}/complaint-rate` without `?month=`).
+ */
+function missingParameterSaid(e: FastifyError, req: FastifyRequest): string {
+  const v = e.validation?.[0];
+  const key = (v?.params as { missingProperty?: unknown } | undefined)?.missingProperty;
+  if (e.validationContext !== 'querystring' || v?.keyword !== 'required' || typeof key !== 'string') return '';
+  const { properties } = (req.routeOptions.schema?.querystring ?? {}) as { properties?: Record<string, { description?: unknown }> };
+  const description = properties?.[key]?.description;
+  return typeof description === 'string' ? ` (${key}: ${description})` : '';
+}
+
+/**
  * Why a route that exists in some configurations is not served here, for the 404's message (the
  * simulator routes: their absence is the configuration, not a typo in the path).
  */
@@ -151,7 +165,7 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
         : missing.length > 1 ? `${v?.message ?? 'invalid'} (missing: ${missing.join(', ')})`
         : `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
       // appended, so the answer before it (what clients match on) is unchanged
-      const besides = unknownBesideMissing(err, req);
+      const besides = unknownBesideMissing(err, req) + missingParameterSaid(err, req);
       const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${detail}${besides}` };
       if (field) body.field = field;
       return reply.code(400).send({ error: body });

@@ -184,6 +184,13 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases?contentProviderId=${cp.id}&state=closed&limit=5`, headers: g.admin })).statusCode, 200);
   });
 
+  test('the complaint rate without a month → 400 naming month and saying what to give (it said only "must have required property")', async () => {
+    const r = await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/complaint-rate`, headers: g.admin });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.equal(r.json().error.field, 'month');
+    assert.match(r.json().error.message, /^month: must have required property 'month' \(month: the Shanghai month, as YYYY-MM \(2026-11\)\)$/);
+  });
+
   test('the complaint rate of a provider that is not registered → 404 not_found (it answered zeros, as for a provider without complaints)', async () => {
     for (const headers of [g.admin, await centre(), await regulator()]) {
       const r = await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/complaint-rate?month=2026-11', headers });

@@ -235,7 +235,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['supervision'], security: bearerSecurity, params: idParam,
       summary: 'Complainants (distinct numbers) per million accepted messages in a Shanghai month, against the profile threshold (a provider its own; a regulator token limited to a province or dates: 403 outside them; a regulator\'s read is audited, complaint_rate.read)',
-      querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, required: ['month'] },
+      querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$', description: 'the Shanghai month, as YYYY-MM (2026-11)' } }, required: ['month'] },
       response: {
         200: complaintRate,
         400: errorResponse('No month, or one that is not YYYY-MM'),
