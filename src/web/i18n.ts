@@ -449,6 +449,7 @@ const T = {
   mlClientRefCol: ['客户参考号', 'Your reference'],
   mlSearch: ['查询', 'Search'],
   mlNone: ['没有符合条件的短信。', 'No messages match.'],
+  mlResults: ['查到的短信', 'Messages found'],
   mlReceived: ['提交时间', 'Submitted'],
   mlTo: ['接收号码', 'To'],
   mlFrom: ['发送端口', 'From'],

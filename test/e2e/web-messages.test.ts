@@ -53,6 +53,8 @@ describe('the message list page', () => {
     const r = await get(`/web/messages?msisdn=${encodeURIComponent('138 0013 8000')}&date=2026-11-29`, c.cp);
     assert.equal(r.statusCode, 200, r.body);
     assert.match(r.body, /<title>短信发送查询 · smsguard<\/title>/);
+    // the table has a name a screen reader's list of tables says
+    assert.match(r.body, /<table id="messages">\s*<caption>查到的短信<\/caption>/);
     assert.deepEqual(rowIds(r.body), [ids.refused, ids.a]);
     const rows = cells(r.body);
     assert.deepEqual(rows[1], ['2026-11-29 12:00', '+8613800138000', '10690001', '【示例】您的验证码是123456', '已送达', 'web-1', ids.a]);

@@ -46,6 +46,7 @@ ${providers ? providerSelect({ id: 'contentProviderId', label: t(lang, 'provider
   const next = result.nextCursor ? `<p><a id="next-page" href="/web/messages?${esc(nextQuery(s, result.nextCursor))}">${esc(t(lang, 'mlNext'))} →</a></p>` : '';
   return `${form}
 <table id="messages">
+<caption>${esc(t(lang, 'mlResults'))}</caption>
 <thead><tr><th scope="col">${esc(t(lang, 'mlReceived'))}</th><th scope="col">${esc(t(lang, 'mlTo'))}</th><th scope="col">${esc(t(lang, 'mlFrom'))}</th><th scope="col">${esc(t(lang, 'mlText'))}</th><th scope="col">${esc(t(lang, 'mlStatus'))}</th><th scope="col">${esc(t(lang, 'mlClientRefCol'))}</th><th scope="col">${esc(t(lang, 'mlId'))}</th></tr></thead>
 <tbody>${rows}</tbody></table>
 ${next}`;
