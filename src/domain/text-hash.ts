@@ -23,13 +23,15 @@ export function textHash(s: string): number {
 }
 
 /**
- * A 32-bit hash (FNV-1a finished by fmix32), half the work of {@link textHash}: for what may match by
+ * A 32-bit hash (FNV-1a finished by fmix32), half the work of {@link textHash}, of `s` or its last
+ * `tail` code units: for what may match by
  * chance at no cost but a little less memory (a message id compared to let an entry go, or to leave
  * a replacement's own text out: a chance match lets a copy through, never refuses one).
  */
-export function shortHash(s: string): number {
+export function shortHash(s: string, tail = Infinity): number {
   let a = 0x811c9dc5 | 0;
-  for (let i = 0; i < s.length; i++) a = Math.imul(a ^ s.charCodeAt(i), 0x01000193);
+  // `tail`: only the last so many code units (an id's random end), a chance match costing as above
+  for (let i = Math.max(0, s.length - tail); i < s.length; i++) a = Math.imul(a ^ s.charCodeAt(i), 0x01000193);
   return fmix32(a ^ s.length);
 }
 

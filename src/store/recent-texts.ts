@@ -82,6 +82,14 @@ function keyOf(msisdn: string): number {
   return -(textHash(msisdn) || 1);
 }
 
+/**
+ * A message id's key: a 32-bit hash of its last 16 characters (RandomIds ends each id with 12 random
+ * hex digits, src/app/ids.ts); a chance match only lets a copy through (see {@link shortHash}).
+ */
+function idHash(id: string): number {
+  return shortHash(id, 16);
+}
+
 export class RecentTexts {
   /**
    * Entries counted at their arrival, in two tables by when they came: `cur` since `curStart`, `prev`
@@ -133,6 +141,10 @@ export class RecentTexts {
     this.prev = new SlotTable(maxEntries + 1);
   }
 
+  /** The number last keyed, and its key: a decision's look-up and its acceptance key the same number. */
+  private lastNumber = '';
+  private lastKey = 0;
+
   /** Entries held (ended or taken back ones not yet let go included): what the bound counts. */
   get size(): number {
     return this.curCount + this.prevCount + this.aheadEnds.length;
@@ -148,8 +160,8 @@ export class RecentTexts {
     this.turn(now);
     const c = this.cps.get(cp);
     if (c === undefined) return undefined;
-    const except = exceptId === undefined ? NaN : shortHash(exceptId);
-    const key = keyOf(msisdn);
+    const except = exceptId === undefined ? NaN : idHash(exceptId);
+    const key = this.keyFor(msisdn);
     let out = this.pick(undefined, this.cur.get(key, NONE), c, now, except);
     if (this.prevCount > 0) out = this.pick(out, this.prev.get(key, NONE), c, now, except);
     if (this.aheadEnds.length > 0) {
@@ -171,10 +183,10 @@ export class RecentTexts {
     let c = this.cps.get(cp);
     if (c === undefined) this.cps.set(cp, (c = this.cps.size));
     const hash = textHash(text);
-    const idHash = shortHash(id);
+    const idKey = idHash(id);
     let handle: RecentHandle;
     if (at > now) {
-      const e: AheadEntry = { msisdn, cp: c, id: idHash, hash, at, until: at + this.keepMs, older: this.ahead.get(msisdn), dead: false };
+      const e: AheadEntry = { msisdn, cp: c, id: idKey, hash, at, until: at + this.keepMs, older: this.ahead.get(msisdn), dead: false };
       this.ahead.set(msisdn, e);
       this.pushAhead(e);
       handle = e;
@@ -184,13 +196,13 @@ export class RecentTexts {
       this.nextSeq = seq + 1 === this.wrap ? 0 : seq + 1;
       const s = seq % this.cap;
       this.seqs[s] = seq;
-      const key = keyOf(msisdn);
+      const key = this.keyFor(msisdn);
       this.olders[s] = this.cur.get(key, NONE);
       this.cpOf[s] = c;
       this.ats[s] = at;
       this.untils[s] = at + this.keepMs;
       this.hashes[s] = hash;
-      this.ids[s] = idHash;
+      this.ids[s] = idKey;
       this.cur.set(key, seq);
       this.curCount++;
       handle = seq;
@@ -214,13 +226,13 @@ export class RecentTexts {
   removeId(cp: string, msisdn: string, id: string): void {
     const c = this.cps.get(cp);
     if (c === undefined) return;
-    const idHash = shortHash(id);
-    const key = keyOf(msisdn);
+    const idKey = idHash(id);
+    const key = this.keyFor(msisdn);
     for (const t of [this.cur, this.prev]) {
       for (let seq = t.get(key, NONE); seq !== NONE; ) {
         const s: number = seq % this.cap;
         if (this.seqs[s] !== seq) break;
-        if (this.cpOf[s] === c && this.ids[s] === idHash) {
+        if (this.cpOf[s] === c && this.ids[s] === idKey) {
           this.untils[s] = -Infinity;
           return;
         }
@@ -228,7 +240,7 @@ export class RecentTexts {
       }
     }
     for (let e = this.ahead.get(msisdn); e; e = e.older) {
-      if (e.cp === c && e.id === idHash) {
+      if (e.cp === c && e.id === idKey) {
         this.dropAhead(e);
         return;
       }
@@ -243,6 +255,14 @@ export class RecentTexts {
     this.curStart = -Infinity;
     this.ahead.clear();
     this.aheadEnds.length = 0;
+  }
+
+  private keyFor(msisdn: string): number {
+    if (msisdn !== this.lastNumber) {
+      this.lastKey = keyOf(msisdn);
+      this.lastNumber = msisdn;
+    }
+    return this.lastKey;
   }
 
   /** `out` with the live entries of provider `c` in the chain from `seq` (`except`'s id excepted). */
