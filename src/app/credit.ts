@@ -215,9 +215,7 @@ export async function listEntries(ctx: AppContext, p: Principal, f: { contentPro
   // the regulator gave it, which the filter finds as before. A province-limited token gets no entries
   // for an unknown id, as for another province's provider.
   if (page.entries.length === 0 && !f.cursor) await mustBeFilterAccount(ctx, p, f.contentProviderId, 'providers-and-operator');
-  if (p.role === 'content-provider') return { entries: page.entries.map(providerView), nextCursor: page.nextCursor };
-  if (p.role === 'regulator' && p.province) return { entries: page.entries.map((e) => (e.subjectType === 'operator' ? withoutEvidence(e) : e)), nextCursor: page.nextCursor };
-  return page;
+  return { entries: page.entries.map((e) => creditEntryAs(p, e)), nextCursor: page.nextCursor };
 }
 
 /**
@@ -236,6 +234,16 @@ export async function getEntry(ctx: AppContext, p: Principal, id: string): Promi
     ? e.subjectType === 'content-provider' && e.subjectId === p.contentProviderId
     : await entryInScope(ctx, p, e));
   if (!e || !visible) throw new SmsguardError('not_found', `no credit-file entry ${id}`, {}, undefined, { id: 'entry_not_found', params: { id } });
+  return creditEntryAs(p, e);
+}
+
+/**
+ * An entry the caller may read, as `p` reads it ({@link CreditEntryView}): a content provider without
+ * `notes` and `evidence`, a regulator token limited to a province the operator's entries without
+ * `evidence`, everyone else whole. One rule for every place a credit file is shown to a principal
+ * (the lists, one entry, the annual report).
+ */
+export function creditEntryAs(p: Principal, e: CreditEntryView): CreditEntryView {
   if (p.role === 'content-provider') return providerView(e);
   if (p.role === 'regulator' && p.province && e.subjectType === 'operator') return withoutEvidence(e);
   return e;
@@ -258,7 +266,7 @@ export type CreditEntryView = Omit<CreditEntryRow, 'notes' | 'evidence'> & { not
  * and, for a system entry, only ids of the provider's own cases, alerts and months, which it reads
  * where they are (`GET /v1/cases`, `GET /v1/alerts`, `GET /v1/records`).
  */
-function providerView(e: CreditEntryRow): CreditEntryView {
+function providerView(e: CreditEntryView): CreditEntryView {
   const { notes: _internal, ...rest } = withoutEvidence(e);
   return rest;
 }
@@ -271,7 +279,7 @@ function providerView(e: CreditEntryRow): CreditEntryView {
  * number, an entry a nationwide regulator added may link other provinces' providers' cases and
  * records. The kind, dates, amount, summary and the notes (a regulator's own, for regulators) stay.
  */
-function withoutEvidence(e: CreditEntryRow): CreditEntryView {
+function withoutEvidence(e: CreditEntryView): CreditEntryView {
   const { evidence: _linked, ...rest } = e;
   return rest;
 }

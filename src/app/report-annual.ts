@@ -11,7 +11,7 @@ import { workingDaysBetween } from '../domain/working-days.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole, OWN_DATA_REF } from './access.js';
-import type { CreditEntryRow } from '../ports/cases.js';
+import { creditEntryAs, type CreditEntryView } from './credit.js';
 import { inDateRange, inProvince, scopeRefusal } from './records-scope.js';
 
 export const MESSAGE_CLASSES = ['verification', 'notification', 'commercial', 'public_welfare'] as const;
@@ -48,7 +48,8 @@ export interface AnnualReport {
     answerLimit: number;
   };
   measures: Record<string, number>;
-  credit: CreditEntryRow[];
+  /** The provider's credit-file entries of the year, as the reader may see them ({@link creditEntryAs}: a provider's own without notes and evidence). */
+  credit: CreditEntryView[];
   /** Records scanned (the report's basis). */
   recordsScanned: number;
 }
@@ -59,7 +60,9 @@ const inc = (o: Record<string, number>, k: string, n = 1) => { o[k] = (o[k] ?? 0
  * The report as a principal may read it (the annual-report page): the operator any provider's, a
  * provider its own, a regulator any provider's within its token's scope: a provider registered
  * outside its province, or a year not wholly inside its dates, is `forbidden` (as the complaint rate
- * is). A regulator's read is recorded.
+ * is). A regulator's read is recorded. The credit-file entries are as the reader may see them
+ * (a provider's own without notes and evidence). The web page and GET
+ * /v1/content-providers/{id}/annual-report both answer with it.
  */
 export async function annualReportFor(ctx: AppContext, p: Principal, contentProviderId: string, year: number): Promise<AnnualReport> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
@@ -72,7 +75,9 @@ export async function annualReportFor(ctx: AppContext, p: Principal, contentProv
   }
   const report = await buildAnnualReport(ctx, contentProviderId, year);
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'report.annual', { contentProviderId, year: report.year });
-  return report;
+  // The credit file as every other view of it shows it to this reader: the page shows no notes, but
+  // the API answers what the report holds, and a provider never reads a regulator's notes or evidence.
+  return { ...report, credit: report.credit.map((e) => creditEntryAs(p, e)) };
 }
 
 /** The years a report can cover. */

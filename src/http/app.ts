@@ -29,6 +29,7 @@ import { complaintRoutes } from './routes/complaints.js';
 import { reportRoutes } from './routes/reports.js';
 import { caseRoutes } from './routes/cases.js';
 import { creditRoutes } from './routes/credit.js';
+import { annualReportRoutes } from './routes/annual-report.js';
 import { reviewQueueRoutes } from './routes/review-queue.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -170,7 +171,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(recordRoutes, opts);
   await f.register(usageRoutes, opts);
   await f.register(upstreamLinkRoutes, opts);
-  for (const r of [complaintRoutes, reportRoutes, caseRoutes, creditRoutes, webRoutes]) await f.register(r, opts);
+  for (const r of [complaintRoutes, reportRoutes, caseRoutes, creditRoutes, annualReportRoutes, webRoutes]) await f.register(r, opts);
   await f.register(reviewQueueRoutes, opts);
   if (deps.simulator) await f.register(simulatorRoutes, { app: deps.app, simulator: deps.simulator });
   // The clock whenever it is simulated, whatever the upstream; a token only away from the simulator.

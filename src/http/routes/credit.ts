@@ -32,7 +32,7 @@ const summaryTemplate = {
   description: 'A system-made summary (or a regulator entry\'s default) as a key with parameters, from which the web pages render it in the reader\'s language; null when a regulator typed the summary and for entries stored before keys existed',
 } as const;
 
-const creditEntry = {
+export const creditEntry = {
   type: 'object',
   properties: {
     id: { type: 'string' },
