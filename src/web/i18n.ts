@@ -692,6 +692,8 @@ const T = {
   importResult: ['导入结果', 'Import result'],
   filedN: ['已受理', 'filed'],
   failedN: ['失败', 'failed'],
+  alreadyFiledN: ['（其中此前已受理 {n}）', ' (of them filed before: {n})'],
+  importAlready: ['（此前已受理，未重复受理）', ' (filed before, not filed again)'],
   importFailedKept: ['失败的行已留在下方文本框中，修改后可再次导入（已受理的不会重复受理）。', 'The lines that failed are left in the box below: correct them and import again (reports already filed are not filed twice).'],
   src_web: ['网页', 'web form'],
   src_api: ['接口', 'API'],

@@ -246,6 +246,12 @@ describe('complaint web pages and hardening', () => {
     assert.match(r.body, /第 2 行不是有效的 JSON（/);
     assert.match(r.body, /企业（contentProviderId）：没有已登记的企业 cp_nope/);
     assert.equal(await g.store.cases.getCaseByExternalRef('WEB-2'), null, 'the refused report opened no case');
+    assert.ok(!r.body.includes('此前已受理'), 'a report filed now is not said to be filed before');
+    // the file imported again (a retry): WEB-1's case is found, not opened twice, and the page says so
+    const again = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie }, payload: `jsonl=${encodeURIComponent(jsonl)}` });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.match(again.body, /已受理 1（其中此前已受理 1） · 失败 2/);
+    assert.match(again.body, /WEB-1[\s\S]*?（此前已受理，未重复受理）/);
     assert.ok(!r.body.includes('<script>alert(1)'), 'escaped');
     const bad = await g.http.inject({ method: 'GET', url: `/web/cases/${encodeURIComponent('<script>alert(1)</script>')}`, headers: { cookie } });
     assert.equal(bad.statusCode, 404);

@@ -217,12 +217,14 @@ ${measures ? `<h3>${esc(t(lang, 'measures'))}</h3><ul id="measures">${measures}<
  * `results[i].said`: why line i was refused, in the page's language with its code (src/web/form-errors.ts).
  * `text`: what the text area holds: after an import, the lines that failed; after a refused request, all of it.
  */
-export function importPage(lang: Lang, results?: { ok: boolean; reference?: string | null; externalRef?: string | null; state?: string; id?: string; said?: string }[], text = ''): string {
+export function importPage(lang: Lang, results?: { ok: boolean; alreadyFiled?: boolean; reference?: string | null; externalRef?: string | null; state?: string; id?: string; said?: string }[], text = ''): string {
+  // a report filed by an earlier import (a retried file) says so: its case was found, none opened now
   const rows = (results ?? []).map((r, i) => `<tr><td>${i + 1}</td><td class="mono">${esc(r.externalRef ?? r.reference ?? '—')}</td><td>${r.ok
-    ? `<span class="ok">${esc(tk(lang, `st_${r.state}`))}</span> <a href="/web/cases/${encodeURIComponent(r.id ?? '')}" class="mono">${esc(r.reference)}</a>`
+    ? `<span class="ok">${esc(tk(lang, `st_${r.state}`))}</span> <a href="/web/cases/${encodeURIComponent(r.id ?? '')}" class="mono">${esc(r.reference)}</a>${r.alreadyFiled ? `<span class="already">${esc(t(lang, 'importAlready'))}</span>` : ''}`
     : `<span class="overdue">${esc(t(lang, 'failedN'))}</span> ${esc(r.said)}`}</td></tr>`).join('');
   const nFailed = results?.filter((r) => !r.ok).length ?? 0;
-  const summary = results ? `<div class="notice" role="status">${esc(t(lang, 'filedN'))} ${results.filter((r) => r.ok).length} · ${esc(t(lang, 'failedN'))} ${nFailed}${nFailed ? `<br>${esc(t(lang, 'importFailedKept'))}` : ''}</div>
+  const nAlready = results?.filter((r) => r.ok && r.alreadyFiled).length ?? 0;
+  const summary = results ? `<div class="notice" role="status">${esc(t(lang, 'filedN'))} ${results.filter((r) => r.ok).length}${nAlready ? esc(t(lang, 'alreadyFiledN').replace('{n}', String(nAlready))) : ''} · ${esc(t(lang, 'failedN'))} ${nFailed}${nFailed ? `<br>${esc(t(lang, 'importFailedKept'))}` : ''}</div>
 <table id="import-results"><caption>${esc(t(lang, 'importResult'))}</caption><thead><tr><th scope="col">${esc(t(lang, 'importNo'))}</th><th scope="col">${esc(t(lang, 'colRef'))}</th><th scope="col">${esc(t(lang, 'colState'))}</th></tr></thead><tbody>${rows}</tbody></table>` : '';
   return `${summary}
 <form method="post" action="/web/reports/import">
